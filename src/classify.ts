@@ -1,0 +1,182 @@
+// (Attempt, rules) → Verdict. Pure: no I/O, so `classify`, `rules test` and the fixture
+// tests run exactly the code the wrapper runs.
+import { parseJsonDocs, readJsonPath, type JsonDoc } from './json.js';
+import type { CompiledRule, JsonTest, ToolRules } from './rules/compile.js';
+import { fillTemplate } from './template.js';
+import type { AuthCode, OutputText, Verdict, VerdictCode } from './types.js';
+
+export interface ClassifyInput {
+  exitCode: number;
+  stdout: OutputText;
+  stderr: OutputText;
+}
+
+export interface ClassifyContext {
+  command: string;
+  tool: string;
+  args: string[];
+  env: Record<string, string | undefined>;
+}
+
+const AUTH_CODES = new Set<VerdictCode>(['CREDENTIALS_EXPIRED', 'UNAUTHENTICATED', 'PERMISSION_DENIED']);
+const RETRYABLE_BY_DEFAULT = new Set<VerdictCode>(['CREDENTIALS_EXPIRED', 'RATE_LIMITED', 'NETWORK_ERROR']);
+const DEFAULT_MESSAGE: Record<AuthCode, string> = {
+  CREDENTIALS_EXPIRED: '{tool}: credentials have expired',
+  UNAUTHENTICATED: '{tool}: not authenticated',
+  PERMISSION_DENIED: '{tool}: permission denied',
+};
+
+export function isAuthCode(code: VerdictCode): code is AuthCode {
+  return AUTH_CODES.has(code);
+}
+
+/** Returns the verdict of the first matching rule, a plain COMMAND_FAILED, or null for success. */
+export function classifyAttempt(input: ClassifyInput, sets: ToolRules[], context: ClassifyContext): Verdict | null {
+  const docs = lazyDocs(input);
+  for (const set of sets) {
+    for (const rule of set.rules) {
+      const match = matchRule(rule, input, docs);
+      if (match) return { ...buildVerdict(rule, set, match.groups, docs, context), evidence: match.evidence };
+    }
+  }
+  if (input.exitCode === 0) return null;
+  return { code: 'COMMAND_FAILED', ambiguous: false, retryable: false, warnings: [] };
+}
+
+interface RuleMatch {
+  groups: Record<string, string>;
+  evidence?: string;
+}
+
+/** Returns captured named groups and the matched text when every condition holds. */
+function matchRule(rule: CompiledRule, input: ClassifyInput, docs: LazyDocs): RuleMatch | undefined {
+  // A successful exit becomes a failure only when a rule lists exit code 0 on purpose.
+  if (input.exitCode === 0 && !rule.exitCodes?.includes(0)) return undefined;
+  if (rule.exitCodes && !rule.exitCodes.includes(input.exitCode)) return undefined;
+  const groups: Record<string, string> = {};
+  let evidence: string | undefined;
+  const tests: Array<[RegExp | undefined, string[]]> = [
+    [rule.stdout, [input.stdout.text]],
+    [rule.stderr, [input.stderr.text]],
+    [rule.output, [input.stderr.text, input.stdout.text]],
+  ];
+  for (const [regexp, texts] of tests) {
+    if (!regexp) continue;
+    const match = texts.map((text) => regexp.exec(text)).find((m) => m !== null);
+    if (!match) return undefined;
+    evidence ??= match[0].slice(0, 200);
+    for (const [name, value] of Object.entries(match.groups ?? {})) if (value !== undefined) groups[name] = value;
+  }
+  for (const test of rule.json) {
+    if (!docs(test.stream).some((doc) => matchesJson(doc, test))) return undefined;
+    evidence ??= `JSON ${test.path}`;
+  }
+  return { groups, evidence };
+}
+
+function matchesJson(doc: JsonDoc, test: JsonTest): boolean {
+  return readJsonPath(doc, test.path).some((value) => {
+    if (test.equals !== undefined) return value === test.equals;
+    if (test.in !== undefined) return test.in.includes(value as string | number | boolean);
+    if (test.pattern !== undefined) return typeof value === 'string' && test.pattern.test(value);
+    return true;
+  });
+}
+
+function buildVerdict(rule: CompiledRule, set: ToolRules, groups: Record<string, string>, docs: LazyDocs, context: ClassifyContext): Verdict {
+  const values: Record<string, string | undefined> = {
+    ...readContext(set, context),
+    command: context.command,
+    tool: context.tool,
+    ...groups,
+  };
+  const field = (name: string): string | undefined => {
+    const spec = rule.fields[name];
+    if (spec === undefined) return groups[name];
+    if (typeof spec === 'string') return fillTemplate(spec, values);
+    const paths = [spec.json].flat();
+    const found = paths.flatMap((path) => docs(spec.stream ?? 'any').flatMap((doc) => readJsonPath(doc, path))).find((v) => v !== null && v !== '');
+    return found === undefined || found === null ? undefined : typeof found === 'string' ? found : JSON.stringify(found);
+  };
+  const warnings: string[] = [];
+  const auth = isAuthCode(rule.code);
+  const rawExpiry = field('expires_at');
+  const expiresAt = rawExpiry === undefined ? undefined : normalizeTimestamp(rawExpiry);
+  if (rawExpiry !== undefined && expiresAt === undefined) warnings.push(`could not read "${rawExpiry}" as a time; expires_at left empty`);
+  const fields = {
+    expiresAt,
+    refreshCommand: field('refresh_command') ?? (rule.code === 'CREDENTIALS_EXPIRED' ? fillOptional(set.refreshCommand, values) : undefined),
+    hint: field('hint') ?? (auth && rule.code !== 'PERMISSION_DENIED' ? fillOptional(set.hint, values) : undefined),
+    requiredPermission: field('required_permission'),
+    detail: field('detail'),
+  };
+  const messageValues = {
+    ...values,
+    expires_at: fields.expiresAt,
+    refresh_command: fields.refreshCommand,
+    hint: fields.hint,
+    required_permission: fields.requiredPermission,
+    detail: fields.detail,
+  };
+  const template = rule.message ?? (auth ? DEFAULT_MESSAGE[rule.code as AuthCode] + (expiresAt ? ' at {expires_at}' : '') : undefined);
+  return {
+    code: rule.code,
+    rule: `${rule.source}#${rule.id}`,
+    ambiguous: rule.ambiguous,
+    retryable: rule.retryable ?? (RETRYABLE_BY_DEFAULT.has(rule.code) && !rule.ambiguous),
+    message: template === undefined ? undefined : fillTemplate(template, messageValues),
+    ...fields,
+    refreshInteractive: set.refreshInteractive,
+    envVar: auth ? pickEnvVar(set.envVars, context.env) : undefined,
+    warnings,
+  };
+}
+
+/** Context placeholders: a flag's value from argv (`--profile x`, `--profile=x`), else an env var. */
+function readContext(set: ToolRules, context: ClassifyContext): Record<string, string | undefined> {
+  const values: Record<string, string | undefined> = {};
+  for (const [name, spec] of Object.entries(set.context)) {
+    values[name] = (spec.arg ? readFlag(context.args, spec.arg) : undefined) ?? (spec.env ? context.env[spec.env] : undefined);
+  }
+  return values;
+}
+
+function readFlag(args: string[], flag: string): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === flag) return args[i + 1];
+    if (arg.startsWith(`${flag}=`)) return arg.slice(flag.length + 1);
+  }
+  return undefined;
+}
+
+function pickEnvVar(names: string[], env: Record<string, string | undefined>): string | undefined {
+  return names.find((name) => env[name] !== undefined) ?? names[0];
+}
+
+function fillOptional(template: string | undefined, values: Record<string, string | undefined>): string | undefined {
+  return template === undefined ? undefined : fillTemplate(template, values);
+}
+
+/** ISO-8601 in UTC when the text reads as a time (ISO, RFC 1123, epoch seconds), else undefined. */
+export function normalizeTimestamp(text: string): string | undefined {
+  const trimmed = text.trim();
+  const epoch = /^\d{9,11}$/.test(trimmed) ? Number(trimmed) * 1000 : undefined;
+  const ms = epoch ?? Date.parse(trimmed.replace(/ UTC$/, 'Z').replace(/^(\d{4}-\d\d-\d\d) (\d)/, '$1T$2'));
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+type LazyDocs = (stream: 'stdout' | 'stderr' | 'any') => JsonDoc[];
+
+/** JSON is parsed only if a rule asks for it, and once per stream. */
+function lazyDocs(input: ClassifyInput): LazyDocs {
+  let stdout: JsonDoc[] | undefined;
+  let stderr: JsonDoc[] | undefined;
+  return (stream) => {
+    if (stream !== 'stderr') stdout ??= parseJsonDocs(input.stdout.text);
+    if (stream !== 'stdout') stderr ??= parseJsonDocs(input.stderr.text);
+    if (stream === 'stdout') return stdout!;
+    if (stream === 'stderr') return stderr!;
+    return [...stdout!, ...stderr!];
+  };
+}

@@ -1,0 +1,127 @@
+// Outcome → Envelope (field order, snake_case) and authwrap's exit code. Pure.
+import { constants } from 'node:os';
+import type { Envelope, EnvelopeError } from './envelope-schema.js';
+import type { AuthwrapError } from './errors.js';
+import type { Redactor } from './redact.js';
+import type { Attempt, Outcome, Verdict } from './types.js';
+
+/** Exit codes fixed by the error code; codes not listed keep the child's own exit code. */
+export const EXIT_CODE_BY_ERROR: Record<string, number> = {
+  CREDENTIALS_EXPIRED: 10,
+  UNAUTHENTICATED: 8,
+  PERMISSION_DENIED: 8,
+  COMMAND_NOT_EXECUTABLE: 126,
+  COMMAND_NOT_FOUND: 127,
+  USAGE_ERROR: 2,
+  INVALID_RULES: 2,
+  UNREADABLE_FILE: 2,
+  INTERNAL_ERROR: 70,
+};
+/** Exit codes that mean auth failures; a child's own use of them is reported as 1. */
+const RESERVED_EXIT_CODES = new Set([8, 10]);
+const DETAIL_CHARS = 2000;
+const { signals } = constants;
+
+export interface EnvelopeResult {
+  envelope: Envelope;
+  exitCode: number;
+}
+
+/** Maps an error code and the child's exit code (or signal number) to authwrap's exit code. */
+export function exitCodeFor(code: string | null, childExit: number | null, signalNumber: number | null): number {
+  if (code === null) return 0;
+  if (signalNumber !== null) return 128 + signalNumber;
+  const fixed = EXIT_CODE_BY_ERROR[code];
+  if (fixed !== undefined) return fixed;
+  if (childExit === null || childExit === 0 || RESERVED_EXIT_CODES.has(childExit)) return 1;
+  return childExit;
+}
+
+export function buildEnvelope(outcome: Outcome, data: unknown, redact: Redactor): EnvelopeResult {
+  const last = outcome.attempts.at(-1);
+  const error = last ? describeFailure(last, outcome.verdict, redact) : null;
+  const signalNumber = last?.signal ? signalToNumber(last.signal) : null;
+  const exitCode = exitCodeFor(error?.code ?? null, last?.exitCode ?? null, signalNumber);
+  const envelope: Envelope = {
+    ok: exitCode === 0,
+    data: exitCode === 0 ? data : null,
+    error,
+    warnings: outcome.warnings.concat(outcome.verdict?.warnings ?? []).map(redact),
+    meta: {
+      duration_ms: Math.round(outcome.durationMs),
+      tool: outcome.tool,
+      exit_code: last?.exitCode ?? null,
+      signal: last?.signal ?? null,
+      attempts: outcome.attempts.length,
+      reauth: outcome.reauth
+        ? {
+            command: redact(outcome.reauth.command),
+            exit_code: outcome.reauth.exitCode,
+            duration_ms: Math.round(outcome.reauth.durationMs),
+            timed_out: outcome.reauth.timedOut,
+            ...(outcome.reauth.skipped ? { skipped: outcome.reauth.skipped } : {}),
+          }
+        : null,
+      ambiguous: outcome.verdict?.ambiguous ?? false,
+    },
+  };
+  return { envelope, exitCode };
+}
+
+/** An envelope for authwrap's own fault (bad flag, invalid rule file, bug). */
+export function buildFaultEnvelope(fault: AuthwrapError, durationMs: number, redact: Redactor): EnvelopeResult {
+  const error: EnvelopeError = {
+    ...baseError(fault.code, redact(fault.message), false),
+    ...(fault.details.rule || fault.details.file ? { rule: [fault.details.file, fault.details.rule].filter(Boolean).join('#') } : {}),
+  };
+  return {
+    envelope: {
+      ok: false,
+      data: null,
+      error,
+      warnings: [],
+      meta: { duration_ms: Math.round(durationMs), tool: null, exit_code: null, signal: null, attempts: 0, reauth: null, ambiguous: false },
+    },
+    exitCode: EXIT_CODE_BY_ERROR[fault.code] ?? 70,
+  };
+}
+
+function describeFailure(attempt: Attempt, verdict: Verdict | null, redact: Redactor): EnvelopeError | null {
+  if (attempt.spawnError === 'ENOENT') return baseError('COMMAND_NOT_FOUND', 'command not found', false);
+  if (attempt.spawnError === 'EACCES') return baseError('COMMAND_NOT_EXECUTABLE', 'command is not executable', false);
+  if (attempt.signal) return { ...baseError('COMMAND_SIGNALED', `command was killed by ${attempt.signal}`, false), ...detailOf(attempt, undefined, redact) };
+  if (!verdict) return null;
+  const message = verdict.message ?? `command exited with code ${attempt.exitCode}`;
+  const error: EnvelopeError = {
+    code: verdict.code,
+    message: redact(message),
+    retryable: verdict.retryable,
+    expires_at: verdict.expiresAt ?? null,
+    refresh_command: verdict.refreshCommand ? redact(verdict.refreshCommand) : null,
+    hint: verdict.hint ? redact(verdict.hint) : null,
+    required_permission: verdict.requiredPermission ? redact(verdict.requiredPermission) : null,
+  };
+  if (verdict.code === 'CREDENTIALS_EXPIRED') {
+    Object.assign(error, { expired: true, expired_at: error.expires_at, reauth_command: error.refresh_command });
+    if (verdict.envVar) error.reauth_env_var = verdict.envVar;
+  } else if (verdict.code === 'UNAUTHENTICATED' || verdict.code === 'PERMISSION_DENIED') {
+    Object.assign(error, { expired: false, expired_at: null, reauth_command: verdict.code === 'UNAUTHENTICATED' ? error.hint : null });
+  }
+  if (verdict.rule) error.rule = verdict.rule;
+  return { ...error, ...detailOf(attempt, verdict.detail, redact) };
+}
+
+/** The end of the failed command's stderr (or stdout), so the caller sees why. */
+function detailOf(attempt: Attempt, ruleDetail: string | undefined, redact: Redactor): { detail?: string } {
+  const text = ruleDetail ?? (attempt.stderr.text.trim() || attempt.stdout.text.trim());
+  if (!text) return {};
+  return { detail: redact(text.length > DETAIL_CHARS ? `…${text.slice(-DETAIL_CHARS)}` : text) };
+}
+
+function baseError(code: string, message: string, retryable: boolean): EnvelopeError {
+  return { code, message, retryable, expires_at: null, refresh_command: null, hint: null, required_permission: null };
+}
+
+function signalToNumber(signal: string): number | null {
+  return (signals as Record<string, number | undefined>)[signal] ?? null;
+}

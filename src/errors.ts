@@ -1,0 +1,29 @@
+/** authwrap's own faults. Expected outcomes of the child are data, never this. */
+export type AuthwrapErrorCode =
+  | 'USAGE_ERROR'
+  | 'INVALID_RULES'
+  | 'UNREADABLE_FILE'
+  | 'INTERNAL_ERROR';
+
+export interface AuthwrapErrorDetails {
+  file?: string;
+  rule?: string;
+  field?: string;
+  value?: unknown;
+}
+
+export class AuthwrapError extends Error {
+  readonly code: AuthwrapErrorCode;
+  readonly details: AuthwrapErrorDetails;
+
+  constructor(code: AuthwrapErrorCode, message: string, details: AuthwrapErrorDetails = {}) {
+    super(message);
+    this.name = 'AuthwrapError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export function isAuthwrapError(error: unknown): error is AuthwrapError {
+  return error instanceof AuthwrapError;
+}

@@ -1,0 +1,98 @@
+// The process boundary: argv, env and streams in; exit code out. The only module that
+// touches process.argv, process.env and the exit.
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { parseInvocation, type ParsedCommand } from './cli.js';
+import { buildEnvelope, buildFaultEnvelope } from './envelope.js';
+import { AuthwrapError, isAuthwrapError } from './errors.js';
+import { createRedactor, type Redactor } from './redact.js';
+import { writeReport } from './report.js';
+import { decodeData } from './data.js';
+import { DATA_LIMIT } from './run.js';
+import { loadRules, type RuleSources } from './rules/load.js';
+import { mergeRuleFiles } from './rules/select.js';
+import type { ReauthContext } from './reauth.js';
+import { wrapCommand } from './wrap.js';
+import type { Mode } from './types.js';
+
+export interface MainIO {
+  argv: string[];
+  env: Record<string, string | undefined>;
+  stdin: NodeJS.ReadStream;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
+
+export async function main(io: MainIO): Promise<number> {
+  const started = performance.now();
+  const redact = createRedactor(io.env);
+  let mode: Mode = 'passthrough';
+  let verbose = false;
+  try {
+    const parsed = parseInvocation(io.argv, io.env);
+    if (parsed.kind === 'wrap') {
+      mode = parsed.invocation.mode;
+      verbose = parsed.invocation.verbose;
+    } else mode = 'json';
+    return await dispatch(parsed, io, redact);
+  } catch (error) {
+    const fault = isAuthwrapError(error) ? error : new AuthwrapError('INTERNAL_ERROR', `internal error: ${(error as Error)?.message ?? String(error)}`);
+    if (verbose && !isAuthwrapError(error)) io.stderr.write(redact(`${(error as Error)?.stack ?? error}\n`));
+    const { envelope, exitCode } = buildFaultEnvelope(fault, performance.now() - started, redact);
+    await writeReport(envelope, { mode, stdout: io.stdout, stderr: io.stderr });
+    return exitCode;
+  }
+}
+
+async function dispatch(parsed: ParsedCommand, io: MainIO, redact: Redactor): Promise<number> {
+  if (parsed.kind === 'help' || parsed.kind === 'version') {
+    const { printHelp, printVersion } = await import('./verbs/help.js');
+    return parsed.kind === 'help' ? printHelp(io.stdout) : printVersion(io.stdout);
+  }
+  const sources = ruleSources(io.env, parsed.kind === 'wrap' ? parsed.invocation.classifierPaths : parsed.classifierPaths);
+  if (parsed.kind === 'verb') {
+    const { runVerb } = await import('./verbs/index.js');
+    return runVerb(parsed.verb, parsed.argv, { sources, stdout: io.stdout, stderr: io.stderr, env: io.env, redact });
+  }
+  const { invocation } = parsed;
+  const log = invocation.verbose ? (line: string) => void io.stderr.write(redact(`authwrap: ${line}\n`)) : () => {};
+  const rules = mergeRuleFiles(await loadRules(sources));
+  const outcome = await wrapCommand(invocation, rules, {
+    env: io.env,
+    stdin: io.stdin,
+    stdout: io.stdout,
+    stderr: io.stderr,
+    reauthContext: reauthContextOf(io),
+    log,
+  });
+  const last = outcome.attempts.at(-1);
+  const decoded = invocation.mode === 'json' && last?.data ? decodeData(last.data, last.dataTruncated, DATA_LIMIT) : { data: null, warnings: [] };
+  outcome.warnings.push(...decoded.warnings);
+  const { envelope, exitCode } = buildEnvelope(outcome, decoded.data, redact);
+  if (last?.outputClosed && invocation.mode === 'passthrough') return exitCode;
+  await writeReport(envelope, { mode: invocation.mode, stdout: io.stdout, stderr: io.stderr });
+  return exitCode;
+}
+
+function ruleSources(env: Record<string, string | undefined>, extraPaths: string[]): RuleSources {
+  const configHome = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
+  return {
+    builtinPath: fileURLToPath(new URL('./builtin-rules.json', import.meta.url)),
+    userDir: join(configHome, 'authwrap', 'classifiers'),
+    extraPaths,
+  };
+}
+
+function reauthContextOf(io: MainIO): ReauthContext {
+  if (io.env.CI && io.env.CI !== 'false') return 'ci';
+  return io.stdin.isTTY && io.stderr.isTTY ? 'interactive' : 'agent';
+}
+
+/** Entry point for bin/authwrap. */
+export async function run(): Promise<void> {
+  // EPIPE on our own stdout/stderr (`| head -1`) is a normal end, never a stack trace.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+  const code = await main({ argv: process.argv.slice(2), env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+  process.exit(code);
+}

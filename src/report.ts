@@ -1,0 +1,47 @@
+// Writes the final result where the mode says: the envelope on stdout (--json), or, in
+// passthrough, one envelope line on stderr for auth failures plus a human line on a terminal.
+import type { Writable } from 'node:stream';
+import type { Envelope } from './envelope-schema.js';
+import type { Mode } from './types.js';
+
+const AUTH_FAILURES = new Set(['CREDENTIALS_EXPIRED', 'UNAUTHENTICATED', 'PERMISSION_DENIED']);
+/** Failures the caller would otherwise never see, because the child printed nothing. */
+const SPAWN_FAILURES = new Set(['COMMAND_NOT_FOUND', 'COMMAND_NOT_EXECUTABLE']);
+
+export interface ReportTarget {
+  mode: Mode;
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable & { isTTY?: boolean };
+}
+
+export async function writeReport(envelope: Envelope, target: ReportTarget): Promise<void> {
+  if (target.mode === 'json') {
+    await write(target.stdout, `${JSON.stringify(envelope, null, target.stdout.isTTY ? 2 : undefined)}\n`);
+    return;
+  }
+  const code = envelope.error?.code;
+  if (!code) return;
+  if (AUTH_FAILURES.has(code)) {
+    await write(target.stderr, `${JSON.stringify(envelope)}\n`);
+    if (target.stderr.isTTY) await write(target.stderr, `${await formatHumanLine(envelope)}\n`);
+  } else if (SPAWN_FAILURES.has(code) || code === 'USAGE_ERROR' || code === 'INVALID_RULES' || code === 'UNREADABLE_FILE' || code === 'INTERNAL_ERROR') {
+    await write(target.stderr, `authwrap: ${envelope.error!.message}\n`);
+  }
+}
+
+async function formatHumanLine(envelope: Envelope): Promise<string> {
+  const { default: chalk } = await import('chalk');
+  const error = envelope.error!;
+  const next =
+    error.code === 'CREDENTIALS_EXPIRED' ? (error.refresh_command ? `run: ${error.refresh_command}` : 'renew the credential, then retry')
+    : error.code === 'UNAUTHENTICATED' ? (error.hint ? `log in: ${error.hint}` : 'log in, then retry')
+    : error.required_permission ? `ask for: ${error.required_permission}` : 'ask for access';
+  const label = error.code === 'CREDENTIALS_EXPIRED' ? chalk.yellow('credentials expired') : chalk.red(error.code.toLowerCase().replace('_', ' '));
+  return `${chalk.bold('authwrap:')} ${label} — ${error.message}; ${next}`;
+}
+
+function write(stream: Writable, text: string): Promise<void> {
+  return new Promise((resolve) => {
+    stream.write(text, () => resolve());
+  });
+}

@@ -1,0 +1,83 @@
+// Finds rule sources, reads and validates them, and compiles them in layering order:
+// built-in → user folder → AUTHWRAP_CLASSIFIERS → --classifiers.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { AuthwrapError } from '../errors.js';
+import { compileRuleFile, type ToolRules } from './compile.js';
+import type { RuleFile } from './schema.js';
+
+const RULE_FILE = /\.(ya?ml|json)$/i;
+
+/** A built-in file as the build step stored it: already validated. */
+export interface PrebuiltRuleFile {
+  source: string;
+  file: RuleFile;
+}
+
+export interface RuleSources {
+  builtinPath: string;
+  userDir?: string;
+  extraPaths: string[];
+}
+
+export async function loadRules(sources: RuleSources): Promise<ToolRules[]> {
+  const compiled = readPrebuilt(sources.builtinPath).map(({ source, file }) => compileRuleFile(file, source));
+  const userFiles = [...(sources.userDir ? listRuleFiles(sources.userDir, false) : []), ...sources.extraPaths.flatMap((p) => listRuleFiles(p, true))];
+  for (const path of userFiles) compiled.push(compileRuleFile(await readRuleFile(path), path));
+  return compiled;
+}
+
+/** Reads, parses and validates one user rule file; errors name the file, rule and field. */
+export async function readRuleFile(path: string): Promise<RuleFile> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new AuthwrapError('UNREADABLE_FILE', `${path}: cannot read rule file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { file: path });
+  }
+  const raw = /\.json$/i.test(path) ? parseJson(text, path) : await parseYaml(text, path);
+  const { validateRuleFile } = await import('./validate.js');
+  return validateRuleFile(raw, path);
+}
+
+/** Expands a path to the rule files it names: a file, or the rule files directly in a folder. */
+export function listRuleFiles(path: string, mustExist: boolean): string[] {
+  let stats;
+  try {
+    stats = statSync(path);
+  } catch {
+    if (mustExist) throw new AuthwrapError('UNREADABLE_FILE', `${path}: no such rule file or folder`, { file: path });
+    return [];
+  }
+  if (!stats.isDirectory()) return [path];
+  return readdirSync(path)
+    .filter((name) => RULE_FILE.test(name))
+    .sort()
+    .map((name) => join(path, name));
+}
+
+function readPrebuilt(path: string): PrebuiltRuleFile[] {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as PrebuiltRuleFile[];
+  } catch (error) {
+    throw new AuthwrapError('UNREADABLE_FILE', `${path}: built-in rules are missing or unreadable; run \`npm run build\``, { file: path, value: String(error) });
+  }
+}
+
+function parseJson(text: string, path: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new AuthwrapError('INVALID_RULES', `${path}: not valid JSON (${(error as Error).message})`, { file: path });
+  }
+}
+
+async function parseYaml(text: string, path: string): Promise<unknown> {
+  const { parse } = await import('yaml');
+  try {
+    return parse(text, { prettyErrors: true });
+  } catch (error) {
+    const firstLine = (error as Error).message.split('\n')[0];
+    throw new AuthwrapError('INVALID_RULES', `${path}: not valid YAML (${firstLine})`, { file: path });
+  }
+}

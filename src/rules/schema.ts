@@ -1,0 +1,120 @@
+// The rule-file format: the single source of truth for its types and its JSON Schema.
+import { z } from 'zod';
+
+export const AUTH_CODES = ['CREDENTIALS_EXPIRED', 'UNAUTHENTICATED', 'PERMISSION_DENIED'] as const;
+export const OTHER_CODES = [
+  'COMMAND_FAILED',
+  'RATE_LIMITED',
+  'CLOCK_SKEW',
+  'MFA_REQUIRED',
+  'NETWORK_ERROR',
+  'TLS_ERROR',
+  'NOT_FOUND',
+  'QUOTA_EXCEEDED',
+  'LOCAL_PERMISSION_DENIED',
+] as const;
+/** Envelope fields a rule may fill, from a named group or a `fields` entry. */
+export const FIELD_NAMES = ['expires_at', 'required_permission', 'refresh_command', 'hint', 'detail'] as const;
+
+const code = z.enum([...AUTH_CODES, ...OTHER_CODES]);
+const flags = z
+  .string()
+  .regex(/^[imsu]*$/, 'flags may only hold i, m, s, u')
+  .describe('Regular-expression flags: i (ignore case), m (multi-line), s (dot matches newline), u');
+
+const pattern = z.union([
+  z.string().min(1).describe('A JavaScript regular expression'),
+  z.strictObject({ pattern: z.string().min(1), flags: flags.optional() }),
+]);
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+const jsonTest = z
+  .strictObject({
+    path: z.string().min(1).describe('Dotted path into the JSON document, e.g. error.status; * walks arrays'),
+    stream: z.enum(['stdout', 'stderr', 'any']).optional(),
+    equals: scalar.optional(),
+    in: z.array(scalar).min(1).optional(),
+    pattern: z.string().min(1).optional(),
+    flags: flags.optional(),
+  })
+  .refine((test) => [test.equals, test.in, test.pattern].filter((v) => v !== undefined).length <= 1, {
+    message: 'give at most one of equals, in, pattern (none means the path only has to exist)',
+  });
+
+const exitCodes = z.union([z.number().int(), z.array(z.number().int()).min(1)]);
+
+const when = z
+  .strictObject({
+    exit_code: exitCodes.optional().describe('Exit codes this rule applies to; list 0 to match a successful exit'),
+    stdout: pattern.optional(),
+    stderr: pattern.optional(),
+    output: pattern.optional().describe('Matches stdout or stderr'),
+    json: z.union([jsonTest, z.array(jsonTest).min(1)]).optional(),
+  })
+  .refine((w) => Object.values(w).some((v) => v !== undefined), {
+    message: 'needs at least one condition (exit_code, stdout, stderr, output, json)',
+  });
+
+const fieldValue = z.union([
+  z.string().describe('Text with {placeholders} from named groups or context; [ ... ] is dropped when a placeholder inside has no value'),
+  z.strictObject({
+    json: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).describe('JSON path(s); the first that has a value is used'),
+    stream: z.enum(['stdout', 'stderr', 'any']).optional(),
+  }),
+]);
+
+const example = z.strictObject({
+  name: z.string().optional(),
+  source: z.string().optional().describe('Where this output came from: a captured client run or a public report URL'),
+  exit_code: z.number().int(),
+  stdout: z.string().optional(),
+  stderr: z.string().optional(),
+  args: z.array(z.string()).optional(),
+  env: z.record(z.string(), z.string()).optional(),
+  expect: z.strictObject({
+    code,
+    ambiguous: z.boolean().optional(),
+    expires_at: z.string().optional(),
+    required_permission: z.string().optional(),
+    refresh_command: z.string().optional(),
+    hint: z.string().optional(),
+  }),
+});
+
+const rule = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'ids are lowercase words joined by -'),
+  code,
+  description: z.string().optional(),
+  when,
+  message: z.string().optional(),
+  fields: z.partialRecord(z.enum(FIELD_NAMES), fieldValue).optional(),
+  ambiguous: z.boolean().optional().describe('Output cannot settle the verdict: never triggers a re-auth'),
+  retryable: z.boolean().optional(),
+  examples: z.array(example).optional(),
+});
+
+const contextVar = z.strictObject({
+  arg: z.string().optional().describe('Flag whose value fills the placeholder, e.g. --profile'),
+  env: z.string().optional().describe('Environment variable read when the flag is absent'),
+});
+
+export const ruleFileSchema = z.strictObject({
+  $schema: z.string().optional(),
+  version: z.literal(1),
+  tool: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'tool names are lowercase'),
+  description: z.string().optional(),
+  commands: z.array(z.string().min(1)).describe('Command basenames this file applies to; "*" applies to every command'),
+  refresh_command: z.string().optional().describe('Default re-auth command, run through the shell'),
+  refresh_interactive: z.boolean().optional().describe('The re-auth command needs a person (browser or device-code login): run it only at a terminal'),
+  hint: z.string().optional().describe('Default login command for UNAUTHENTICATED'),
+  env_vars: z.array(z.string()).optional().describe('Environment variables the tool reads its credential from'),
+  context: z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/), contextVar).optional(),
+  rules: z.array(rule),
+});
+
+export type RuleFile = z.infer<typeof ruleFileSchema>;
+export type Rule = RuleFile['rules'][number];
+export type RuleExample = NonNullable<Rule['examples']>[number];
+export type PatternSpec = z.infer<typeof pattern>;
+export type JsonTestSpec = z.infer<typeof jsonTest>;
+export type FieldValueSpec = z.infer<typeof fieldValue>;

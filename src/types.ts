@@ -1,0 +1,97 @@
+// Shared domain types. Names are camelCase here; envelope.ts translates to snake_case.
+
+export type AuthCode = 'CREDENTIALS_EXPIRED' | 'UNAUTHENTICATED' | 'PERMISSION_DENIED';
+
+/** Finer non-auth codes a rule may yield; they keep the child's own exit code. */
+export type OtherCode =
+  | 'COMMAND_FAILED'
+  | 'RATE_LIMITED'
+  | 'CLOCK_SKEW'
+  | 'MFA_REQUIRED'
+  | 'NETWORK_ERROR'
+  | 'TLS_ERROR'
+  | 'NOT_FOUND'
+  | 'QUOTA_EXCEEDED'
+  | 'LOCAL_PERMISSION_DENIED';
+
+export type VerdictCode = AuthCode | OtherCode;
+
+/** Codes that describe how the child ran rather than what it said. */
+export type RunCode = 'COMMAND_NOT_FOUND' | 'COMMAND_NOT_EXECUTABLE' | 'COMMAND_SIGNALED';
+
+export type Mode = 'passthrough' | 'json';
+
+export interface Invocation {
+  mode: Mode;
+  command: string;
+  args: string[];
+  tool?: string;
+  reauthCommand?: string;
+  reauthAllowed: boolean;
+  reauthTimeoutMs: number;
+  classifierPaths: string[];
+  verbose: boolean;
+}
+
+/** Bounded view of one output stream: its start, its end, and how much was elided. */
+export interface OutputText {
+  text: string;
+  totalBytes: number;
+  truncated: boolean;
+}
+
+/** One execution of the wrapped command. Always the same fields, whatever happened. */
+export interface Attempt {
+  exitCode: number | null;
+  signal: string | null;
+  spawnError: 'ENOENT' | 'EACCES' | null;
+  stdout: OutputText;
+  stderr: OutputText;
+  /** Whole stdout in --json mode (up to the data cap); null in passthrough. */
+  data: Buffer | null;
+  dataTruncated: boolean;
+  durationMs: number;
+  /** The caller closed our stdout (EPIPE): stop, do not retry. */
+  outputClosed: boolean;
+}
+
+export interface VerdictFields {
+  message?: string;
+  expiresAt?: string;
+  refreshCommand?: string;
+  hint?: string;
+  requiredPermission?: string;
+  detail?: string;
+}
+
+export interface Verdict extends VerdictFields {
+  code: VerdictCode;
+  /** `file#rule-id` of the rule that matched; absent when no rule matched. */
+  rule?: string;
+  /** The text (or JSON value) the rule matched on, for --verbose. */
+  evidence?: string;
+  ambiguous: boolean;
+  retryable: boolean;
+  /** The rule file's re-auth needs a person at a terminal. */
+  refreshInteractive?: boolean;
+  /** Environment variable the tool reads its credential from, if the rule file names one. */
+  envVar?: string;
+  warnings: string[];
+}
+
+export interface ReauthResult {
+  command: string;
+  exitCode: number | null;
+  durationMs: number;
+  timedOut: boolean;
+  skipped?: string;
+}
+
+export interface Outcome {
+  tool: string;
+  attempts: Attempt[];
+  verdict: Verdict | null;
+  reauth: ReauthResult | null;
+  warnings: string[];
+  durationMs: number;
+}

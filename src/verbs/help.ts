@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import type { Writable } from 'node:stream';
+
+export const HELP = `authwrap — tells expired credentials from missing ones and from denied permissions
+
+Usage:
+  authwrap [options] -- <command> [args...]
+  authwrap classify [--tool NAME] [--command NAME] [--exit-code N] [--stdout FILE] [--stderr FILE]
+  authwrap rules list | validate [PATH...] | test [PATH...]
+  authwrap schema envelope | classifier
+
+Runs <command>, classifies what it printed and its exit code with the rule files, and on an
+expired credential runs the re-auth command once and the command once more.
+
+Options (before --):
+  --json                   print exactly one JSON envelope on stdout; the command's stdout becomes "data"
+                           (env AUTHWRAP_JSON=1)
+  --reauth "<command>"     command that renews the credential, run through the shell; overrides the
+                           rule file's default (env AUTHWRAP_REAUTH)
+  --no-reauth              classify and report only: never run a re-auth command
+  --reauth-timeout SECS    stop the re-auth command after SECS seconds (default 300;
+                           env AUTHWRAP_REAUTH_TIMEOUT)
+  --tool NAME              rule set to use (default: from the command's name; env AUTHWRAP_TOOL)
+  --classifiers PATH       extra rule file or folder, repeatable (env AUTHWRAP_CLASSIFIERS, a
+                           colon-separated list); user rules also load from
+                           $XDG_CONFIG_HOME/authwrap/classifiers
+  -v, --verbose            explain on stderr which rule matched, on what text, and what was run
+                           (env AUTHWRAP_VERBOSE=1)
+  -h, --help               show this help
+  -V, --version            show the version
+
+Exit codes:
+  0    success                       10   credentials expired (re-auth + retry did not fix it)
+  8    unauthenticated or denied     1    the command itself exited 8 or 10 for its own reasons
+  2    usage or rule-file error      126  command not executable   127  command not found
+  128+N  the command was killed by signal N; any other code is the command's own
+
+Examples:
+  authwrap -- aws s3 ls
+  authwrap --json -- gh api user
+  authwrap --json --reauth "democli auth refresh" -- democli deploy
+  authwrap classify --tool aws --exit-code 255 --stderr captured.txt
+  authwrap rules test ~/.config/authwrap/classifiers/mycli.yaml
+`;
+
+export function printHelp(stdout: Writable): number {
+  stdout.write(HELP);
+  return 0;
+}
+
+export function printVersion(stdout: Writable): number {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  stdout.write(`${pkg.version}\n`);
+  return 0;
+}

@@ -1,0 +1,84 @@
+// The `-- <cmd>` flow: attempt → classify → (expired) re-auth once → retry once → Outcome.
+import type { Readable, Writable } from 'node:stream';
+import pRetry from 'p-retry';
+import { classifyAttempt } from './classify.js';
+import { isReauthSuccess, runReauth, type ReauthContext } from './reauth.js';
+import type { ToolRules } from './rules/compile.js';
+import { commandName, selectRules } from './rules/select.js';
+import { runAttempt } from './run.js';
+import { createStdinTape, STDIN_REPLAY_LIMIT } from './stdin.js';
+import type { Attempt, Invocation, Outcome, ReauthResult, Verdict } from './types.js';
+
+export interface WrapIO {
+  env: Record<string, string | undefined>;
+  stdin: Readable & { isTTY?: boolean };
+  stdout: Writable;
+  stderr: Writable;
+  reauthContext: ReauthContext;
+  log: (line: string) => void;
+}
+
+/** Control flow only: thrown after a successful re-auth so p-retry runs the command again. */
+class RetryAfterReauth extends Error {}
+
+export async function wrapCommand(invocation: Invocation, rules: ToolRules[], io: WrapIO): Promise<Outcome> {
+  const started = performance.now();
+  const { tool, sets } = selectRules(rules, invocation.command, invocation.tool);
+  io.log(`tool ${tool}: ${sets.map((set) => `${set.tool} (${set.rules.length} rules)`).join(', ')}`);
+  const context = { command: commandName(invocation.command), tool, args: invocation.args, env: io.env };
+  const tape = io.stdin.isTTY ? null : createStdinTape(io.stdin);
+  const attempts: Attempt[] = [];
+  const warnings: string[] = [];
+  let reauth: ReauthResult | null = null;
+
+  const judge = (attempt: Attempt): Verdict | null => {
+    if (attempt.spawnError || attempt.signal || attempt.exitCode === null) return null;
+    const verdict = classifyAttempt({ exitCode: attempt.exitCode, stdout: attempt.stdout, stderr: attempt.stderr }, sets, context);
+    io.log(
+      verdict?.rule
+        ? `attempt ${attempts.length}: exit ${attempt.exitCode} → ${verdict.code} by ${verdict.rule}${verdict.evidence ? ` on "${verdict.evidence}"` : ''}`
+        : `attempt ${attempts.length}: exit ${attempt.exitCode} → ${verdict ? verdict.code : 'ok'} (no rule matched)`,
+    );
+    return verdict;
+  };
+
+  const attemptOnce = async (): Promise<Verdict | null> => {
+    const attempt = await runAttempt({ command: invocation.command, args: invocation.args, mode: invocation.mode, env: io.env, stdin: tape, stdout: io.stdout, stderr: io.stderr });
+    attempts.push(attempt);
+    const verdict = judge(attempt);
+    if (attempts.length > 1 || verdict?.code !== 'CREDENTIALS_EXPIRED' || attempt.outputClosed) return verdict;
+    const command = invocation.reauthCommand ?? verdict.refreshCommand;
+    if (verdict.ambiguous || !invocation.reauthAllowed || !command) {
+      if (!command && invocation.reauthAllowed) warnings.push('no re-auth command is known for this tool; pass --reauth "<command>"');
+      return verdict;
+    }
+    if (verdict.refreshInteractive && !invocation.reauthCommand && io.reauthContext !== 'interactive') {
+      // A browser or device-code login would wait for a person who is not there.
+      reauth = { command, exitCode: null, durationMs: 0, timedOut: false, skipped: `needs a person at a terminal; not run in ${io.reauthContext} context` };
+      warnings.push(`re-auth "${command}" needs a person (browser or device-code login) and was not run; run it, then retry`);
+      return verdict;
+    }
+    io.log(`re-auth: running ${command} (time limit ${invocation.reauthTimeoutMs} ms, context ${io.reauthContext})`);
+    reauth = await runReauth({ command, timeoutMs: invocation.reauthTimeoutMs, context: io.reauthContext, env: io.env, stderr: io.stderr });
+    io.log(`re-auth: ${reauth.timedOut ? 'timed out' : `exit ${reauth.exitCode}`} after ${Math.round(reauth.durationMs)} ms`);
+    if (!isReauthSuccess(reauth)) {
+      warnings.push(reauth.timedOut ? `re-auth timed out after ${invocation.reauthTimeoutMs} ms and was stopped` : `re-auth exited with code ${reauth.exitCode}`);
+      return verdict;
+    }
+    if (tape && !tape.canReplay()) {
+      warnings.push(`re-auth succeeded but the command was not retried: its stdin exceeded ${STDIN_REPLAY_LIMIT} bytes and cannot be replayed; run it again`);
+      return verdict;
+    }
+    throw new RetryAfterReauth();
+  };
+
+  const verdict = await pRetry(attemptOnce, {
+    retries: 1,
+    minTimeout: 0,
+    maxTimeout: 0,
+    randomize: false,
+    shouldRetry: ({ error }) => error instanceof RetryAfterReauth,
+  });
+  tape?.close();
+  return { tool, attempts, verdict, reauth, warnings, durationMs: performance.now() - started };
+}
