@@ -73,7 +73,9 @@ function parseJson(text: string, path: string): unknown {
 }
 
 async function parseYaml(text: string, path: string): Promise<unknown> {
-  const { parse } = await import('yaml');
+  // yaml is CommonJS under Node; a bundled dynamic import puts its exports on `default`.
+  const yaml = (await import('yaml')) as typeof import('yaml') & { default?: typeof import('yaml') };
+  const parse = yaml.parse ?? yaml.default!.parse;
   try {
     return parse(text, { prettyErrors: true });
   } catch (error) {

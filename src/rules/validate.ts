@@ -14,10 +14,10 @@ const KNOWN_KEYS = [
 export function validateRuleFile(raw: unknown, path: string): RuleFile {
   const result = ruleFileSchema.safeParse(raw);
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
+  const issue = mostSpecific(result.error.issues);
   const { rule, field } = locate(raw, issue.path);
-  const where = [path, rule ? `rule ${rule}` : undefined, field || '(top level)'].filter(Boolean).join(' › ');
-  throw new AuthwrapError('INVALID_RULES', `${where}: ${describeIssue(issue)}`, { file: path, rule, field });
+  const where = [path, rule ? `rule ${rule}` : undefined, field || (rule ? undefined : '(top level)')].filter(Boolean).join(' › ');
+  throw new AuthwrapError('INVALID_RULES', `${where}: ${describeIssue(issue, raw)}`, { file: path, rule, field });
 }
 
 /** Turns `rules.2.when.stderr` into the rule's id and the field path inside it. */
@@ -35,7 +35,24 @@ function formatPath(path: PropertyKey[]): string {
   return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`)).join('');
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+type Issue = z.core.$ZodIssue;
+
+/**
+ * The issue that best explains the fault: an unknown key (usually a typo) before the missing
+ * key it stands for, and inside a union the branch whose shape was meant, not the first one.
+ */
+function mostSpecific(issues: Issue[], prefix: PropertyKey[] = []): Issue {
+  const ranked = [...issues].sort((a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'));
+  const issue = ranked[0]!;
+  const path = [...prefix, ...issue.path];
+  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+    const meant = issue.errors.find((branch) => !branch.every((inner) => inner.code === 'invalid_type' && inner.path.length === 0));
+    if (meant && meant.length > 0) return mostSpecific(meant, path);
+  }
+  return { ...issue, path } as Issue;
+}
+
+function describeIssue(issue: Issue, raw: unknown): string {
   if (issue.code === 'unrecognized_keys') {
     return issue.keys
       .map((key) => {
@@ -46,12 +63,19 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   }
   if (issue.code === 'invalid_value' && 'values' in issue) {
     const allowed = issue.values.map((v) => String(v));
-    const got = issue.input === undefined ? '' : ` "${String(issue.input)}"`;
-    const near = typeof issue.input === 'string' ? nearest(issue.input, allowed) : undefined;
+    const input = valueAt(raw, issue.path);
+    const got = input === undefined ? '' : ` "${String(input)}"`;
+    const near = typeof input === 'string' ? nearest(input, allowed) : undefined;
     return `invalid value${got}; expected one of ${allowed.join(', ')}${near ? ` (did you mean "${near}"?)` : ''}`;
   }
   if (issue.code === 'invalid_union') return 'not an accepted form; see `authwrap schema classifier`';
-  return issue.message.replace(/^Invalid input: /, '');
+  return issue.message.replace(/^Invalid input: /, '').replace(/^expected object, received undefined$/, 'missing; expected an object');
+}
+
+function valueAt(raw: unknown, path: PropertyKey[]): unknown {
+  let value = raw;
+  for (const key of path) value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  return value;
 }
 
 function nearest(word: string, candidates: string[]): string | undefined {

@@ -1,0 +1,83 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compileRuleFile } from '../src/rules/compile.js';
+import { checkExamples } from '../src/rules/examples.js';
+import { listRuleFiles, readRuleFile } from '../src/rules/load.js';
+import { mergeRuleFiles, selectRules, commandName } from '../src/rules/select.js';
+import { buildJsonSchema } from '../src/verbs/schema.js';
+import { ROOT, createSandbox, runAuthwrap } from './helpers/run.js';
+
+const INVALID = join(ROOT, 'fixtures/rules/invalid');
+
+async function loadFolder(folder: string) {
+  const files = [];
+  for (const path of listRuleFiles(folder, true)) files.push(compileRuleFile(await readRuleFile(path), `classifiers/${path.split('/').pop()}`));
+  return mergeRuleFiles(files);
+}
+
+describe('invalid rule files: one fault each, with the message it must produce', () => {
+  const cases = readdirSync(INVALID).filter((name) => name.endsWith('.yaml'));
+  it('covers every fixture', () => expect(cases.length).toBeGreaterThanOrEqual(10));
+  it.each(cases)('%s', async (name) => {
+    const path = join(INVALID, name);
+    const expected = readFileSync(path.replace(/\.yaml$/, '.expected'), 'utf8').trim().replace('<dir>', INVALID);
+    const attempt = async () => compileRuleFile(await readRuleFile(path), path);
+    await expect(attempt()).rejects.toMatchObject({ code: 'INVALID_RULES', message: expected });
+  });
+});
+
+describe('built-in classifiers', () => {
+  it('every embedded example passes against the merged rules', async () => {
+    const results = checkExamples(await loadFolder(join(ROOT, 'classifiers')));
+    expect(results.length).toBeGreaterThanOrEqual(25);
+    expect(results.filter((r) => r.failures.length > 0)).toEqual([]);
+  });
+
+  it('every example names where its output came from', async () => {
+    const merged = await loadFolder(join(ROOT, 'classifiers'));
+    const unsourced = merged.flatMap((set) => set.rules.flatMap((rule) => rule.examples.filter((e) => !e.source).map(() => `${set.tool}#${rule.id}`)));
+    expect(unsourced).toEqual([]);
+  });
+
+  it('`authwrap rules test` exits 0 on the built-ins and reports its count', async () => {
+    const result = await runAuthwrap(['rules', 'test'], createSandbox());
+    expect(result.exitCode).toBe(0);
+    expect(String(result.stdout)).toMatch(/\n\d+ passed, 0 failed\n$/);
+  });
+
+  it('`authwrap rules test` exits 1 when an example does not hold', async () => {
+    const sandbox = createSandbox();
+    const file = join(sandbox.dir, 'wrong.yaml');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(file, [
+      'version: 1', 'tool: democli', 'commands: [democli]', 'rules:',
+      '  - id: quota', '    code: QUOTA_EXCEEDED', '    when: { stderr: quota }',
+      '    examples:', '      - { source: test, exit_code: 1, stderr: "token expired at 2026-01-01T00:00:00Z", expect: { code: QUOTA_EXCEEDED } }',
+    ].join('\n'));
+    const result = await runAuthwrap(['rules', 'test', file], sandbox);
+    expect(result.exitCode).toBe(1);
+    expect(String(result.stdout)).toContain('expected QUOTA_EXCEEDED, got CREDENTIALS_EXPIRED by classifiers/generic.yaml#text-token-expired');
+  });
+});
+
+describe('layering and tool choice', () => {
+  it.each([
+    ['aws', 'aws'], ['/usr/local/bin/gcloud', 'gcloud'], ['gh.exe', 'gh'], ['C:\\tools\\az.cmd', 'az'], ['KUBECTL', 'kubectl'],
+  ])('%s → %s', (command, name) => expect(commandName(command)).toBe(name));
+
+  it('picks the tool by command name, generic last; --tool overrides', async () => {
+    const merged = await loadFolder(join(ROOT, 'classifiers'));
+    expect(selectRules(merged, '/usr/bin/gsutil').sets.map((s) => s.tool)).toEqual(['gcloud', 'generic']);
+    expect(selectRules(merged, 'mycli').sets.map((s) => s.tool)).toEqual(['generic']);
+    expect(selectRules(merged, 'mycli').tool).toBe('mycli');
+    expect(selectRules(merged, 'wrapper.sh', 'aws').sets.map((s) => s.tool)).toEqual(['aws', 'generic']);
+  });
+});
+
+describe('published JSON Schemas', () => {
+  it.each(['classifier', 'envelope'])('schema/%s.schema.json matches `authwrap schema %s`', (name) => {
+    const committed = JSON.parse(readFileSync(join(ROOT, `schema/${name}.schema.json`), 'utf8'));
+    expect(committed).toEqual(buildJsonSchema(name));
+  });
+});
