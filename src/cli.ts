@@ -1,5 +1,6 @@
 // argv + env → what to do (plain object). No I/O, no exits: main.ts does those.
 import { AuthwrapError } from './errors.js';
+import { nearest } from './suggest.js';
 import type { Invocation } from './types.js';
 
 export const VERBS = ['classify', 'rules', 'schema'] as const;
@@ -84,6 +85,6 @@ function usage(message: string): AuthwrapError {
 }
 
 function suggest(name: string): string {
-  const close = [...FLAGS].find((flag) => flag.startsWith('--') && (flag.includes(name.replace(/^-+/, '')) || name.includes(flag.slice(2))));
+  const close = nearest(name, [...FLAGS].filter((flag) => flag.startsWith('--')));
   return close ? ` (did you mean ${close}?)` : '';
 }

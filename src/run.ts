@@ -1,6 +1,9 @@
 // One execution of the wrapped command → Attempt. Never throws for the child's failures.
+// This is the hot path, so it spawns with node:child_process directly: loading execa costs
+// more start-up time than the whole rest of authwrap (see docs/BENCHMARKS.md). The re-auth,
+// which runs only on an expiry, uses execa.
+import { spawn, type ChildProcess } from 'node:child_process';
 import type { Writable } from 'node:stream';
-import { execa } from 'execa';
 import { OutputWindow } from './capture.js';
 import type { StdinTape } from './stdin.js';
 import type { Attempt, Mode } from './types.js';
@@ -22,17 +25,11 @@ export interface RunTarget {
 
 export async function runAttempt(target: RunTarget): Promise<Attempt> {
   const started = performance.now();
-  const child = execa(target.command, target.args, {
-    reject: false,
-    buffer: false,
-    stdin: target.stdin ? 'pipe' : 'inherit',
-    stdout: 'pipe',
-    stderr: 'pipe',
-    encoding: 'buffer',
-    env: target.env,
-    extendEnv: false,
-    stripFinalNewline: false,
+  const child = spawn(target.command, target.args, {
+    stdio: [target.stdin ? 'pipe' : 'inherit', 'pipe', 'pipe'],
+    env: target.env as NodeJS.ProcessEnv,
   });
+  const exited = waitForExit(child);
   const stdoutWindow = new OutputWindow();
   const stderrWindow = new OutputWindow();
   const data = target.mode === 'json' ? collectData(target.dataLimit ?? DATA_LIMIT) : undefined;
@@ -62,16 +59,15 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
   };
   target.stdout.on('error', onStdoutError);
 
-  const result = await child;
+  const result = await exited;
   for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
   target.stdout.off('error', onStdoutError);
   target.stdin?.detach();
 
-  const spawnError = result.code === 'ENOENT' || result.code === 'EACCES' ? result.code : null;
   return {
-    exitCode: result.exitCode ?? null,
-    signal: result.signal ?? null,
-    spawnError,
+    exitCode: result.exitCode,
+    signal: result.signal,
+    spawnError: result.spawnError,
     stdout: stdoutWindow.read(),
     stderr: stderrWindow.read(),
     data: data ? data.read() : null,
@@ -79,6 +75,24 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
     durationMs: performance.now() - started,
     outputClosed,
   };
+}
+
+interface ExitResult {
+  exitCode: number | null;
+  signal: string | null;
+  spawnError: Attempt['spawnError'];
+}
+
+/** Resolves once the child has exited and its output streams are drained, or failed to start. */
+function waitForExit(child: ChildProcess): Promise<ExitResult> {
+  return new Promise((resolve) => {
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      // A failure to start: EACCES also covers a file without the execute bit; EISDIR, ENOTDIR alike.
+      const spawnError = error.code === 'ENOENT' ? 'ENOENT' : 'EACCES';
+      resolve({ exitCode: null, signal: null, spawnError });
+    });
+    child.once('close', (code, signal) => resolve({ exitCode: code, signal, spawnError: null }));
+  });
 }
 
 /** Writes a chunk on, pausing the source while the destination is full. */

@@ -2,7 +2,7 @@
 import type { Readable, Writable } from 'node:stream';
 import pRetry from 'p-retry';
 import { classifyAttempt } from './classify.js';
-import { isReauthSuccess, runReauth, type ReauthContext } from './reauth.js';
+import type { ReauthContext } from './reauth.js';
 import type { ToolRules } from './rules/compile.js';
 import { commandName, selectRules } from './rules/select.js';
 import { runAttempt } from './run.js';
@@ -59,6 +59,7 @@ export async function wrapCommand(invocation: Invocation, rules: ToolRules[], io
       return verdict;
     }
     io.log(`re-auth: running ${command} (time limit ${invocation.reauthTimeoutMs} ms, context ${io.reauthContext})`);
+    const { runReauth, isReauthSuccess } = await import('./reauth.js');
     reauth = await runReauth({ command, timeoutMs: invocation.reauthTimeoutMs, context: io.reauthContext, env: io.env, stderr: io.stderr });
     io.log(`re-auth: ${reauth.timedOut ? 'timed out' : `exit ${reauth.exitCode}`} after ${Math.round(reauth.durationMs)} ms`);
     if (!isReauthSuccess(reauth)) {

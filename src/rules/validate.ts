@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import { AuthwrapError } from '../errors.js';
 import { ruleFileSchema, type RuleFile } from './schema.js';
+import { nearest } from '../suggest.js';
 
 const KNOWN_KEYS = [
   '$schema', 'version', 'tool', 'description', 'commands', 'refresh_command', 'hint', 'env_vars', 'context', 'rules',
@@ -76,26 +77,4 @@ function valueAt(raw: unknown, path: PropertyKey[]): unknown {
   let value = raw;
   for (const key of path) value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
   return value;
-}
-
-function nearest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
-  for (const candidate of candidates) {
-    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { OutputWindow } from '../src/capture.js';
+import { fillTemplate } from '../src/template.js';
+
+describe('OutputWindow', () => {
+  it('keeps everything while the stream is small', () => {
+    const window = new OutputWindow(16);
+    window.push(Buffer.from('hello '));
+    window.push(Buffer.from('world'));
+    expect(window.read()).toEqual({ text: 'hello world', totalBytes: 11, truncated: false });
+  });
+
+  it('keeps the head and the tail of a large stream, and says how much it dropped', () => {
+    const window = new OutputWindow(8);
+    for (let i = 0; i < 1000; i++) window.push(Buffer.from(`line ${i}\n`));
+    const { text, totalBytes, truncated } = window.read();
+    expect(truncated).toBe(true);
+    expect(text.startsWith('line 0\nl')).toBe(true);
+    expect(text.endsWith('ine 999\n')).toBe(true);
+    expect(text).toContain(`[authwrap: ${totalBytes - 16} bytes not kept]`);
+  });
+
+  it('holds a bounded number of bytes whatever is pushed', () => {
+    const window = new OutputWindow(1024);
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    for (let i = 0; i < 200; i++) window.push(chunk);
+    expect(window.read().text.length).toBeLessThan(4 * 1024 + 100 + 64 * 1024);
+  });
+});
+
+describe('fillTemplate', () => {
+  it.each([
+    ['aws sso login[ --profile {profile}]', { profile: 'dev' }, 'aws sso login --profile dev'],
+    ['aws sso login[ --profile {profile}]', {}, 'aws sso login'],
+    ['{verb} {resource}', { verb: 'list', resource: 'pods' }, 'list pods'],
+    ['{verb} {resource}', { verb: 'list' }, undefined],
+  ])('%s with %j → %s', (template, values, expected) => expect(fillTemplate(template, values)).toBe(expected));
+});
