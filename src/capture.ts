@@ -26,8 +26,8 @@ export class OutputWindow {
       rest = rest.subarray(take);
     }
     if (rest.length === 0) return;
-    // Copy: the tail outlives the chunk, and a subarray would pin the whole source buffer.
-    this.#tail.push(Buffer.from(rest));
+    // No copy: stream chunks are buffers of their own, and only the last few are kept.
+    this.#tail.push(rest);
     this.#tailBytes += rest.length;
     while (this.#tail.length > 1 && this.#tailBytes - this.#tail[0]!.length >= this.limit) {
       this.#tailBytes -= this.#tail.shift()!.length;
