@@ -3,6 +3,7 @@ export type AuthwrapErrorCode =
   | 'USAGE_ERROR'
   | 'INVALID_RULES'
   | 'UNREADABLE_FILE'
+  | 'UNSAFE_STATE_DIR'
   | 'INTERNAL_ERROR';
 
 export interface AuthwrapErrorDetails {

@@ -14,6 +14,7 @@ import { loadRules, type RuleSources } from './rules/load.js';
 import { mergeRuleFiles } from './rules/select.js';
 import type { ReauthContext } from './reauth.js';
 import { wrapCommand } from './wrap.js';
+import { stateDirOf } from './state.js';
 import type { Mode } from './types.js';
 
 export interface MainIO {
@@ -64,6 +65,7 @@ async function dispatch(parsed: ParsedCommand, io: MainIO, redact: Redactor): Pr
     stdout: io.stdout,
     stderr: io.stderr,
     reauthContext: reauthContextOf(io),
+    stateDir: stateDirOf(io.env),
     log,
   });
   const last = outcome.attempts.at(-1);

@@ -47,10 +47,6 @@ export async function runReauth(target: ReauthTarget): Promise<ReauthResult> {
   };
 }
 
-export function isReauthSuccess(result: ReauthResult): boolean {
-  return !result.timedOut && result.exitCode === 0;
-}
-
 function killTree(pid: number | undefined, ownGroup: boolean): void {
   if (pid === undefined) return;
   try {

@@ -7,6 +7,7 @@ import type { Mode } from './types.js';
 const AUTH_FAILURES = new Set(['CREDENTIALS_EXPIRED', 'UNAUTHENTICATED', 'PERMISSION_DENIED']);
 /** Failures the caller would otherwise never see, because the child printed nothing. */
 const SPAWN_FAILURES = new Set(['COMMAND_NOT_FOUND', 'COMMAND_NOT_EXECUTABLE']);
+const OWN_FAULTS = new Set(['USAGE_ERROR', 'INVALID_RULES', 'UNREADABLE_FILE', 'UNSAFE_STATE_DIR', 'INTERNAL_ERROR']);
 
 export interface ReportTarget {
   mode: Mode;
@@ -24,7 +25,7 @@ export async function writeReport(envelope: Envelope, target: ReportTarget): Pro
   if (AUTH_FAILURES.has(code)) {
     await write(target.stderr, `${JSON.stringify(envelope)}\n`);
     if (target.stderr.isTTY) await write(target.stderr, `${await formatHumanLine(envelope)}\n`);
-  } else if (SPAWN_FAILURES.has(code) || code === 'USAGE_ERROR' || code === 'INVALID_RULES' || code === 'UNREADABLE_FILE' || code === 'INTERNAL_ERROR') {
+  } else if (SPAWN_FAILURES.has(code) || OWN_FAULTS.has(code)) {
     await write(target.stderr, `authwrap: ${envelope.error!.message}\n`);
   }
 }

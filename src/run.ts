@@ -25,6 +25,7 @@ export interface RunTarget {
 
 export async function runAttempt(target: RunTarget): Promise<Attempt> {
   const started = performance.now();
+  const startedAt = Date.now();
   const child = spawn(target.command, target.args, {
     stdio: [target.stdin ? 'pipe' : 'inherit', 'pipe', 'pipe'],
     env: target.env as NodeJS.ProcessEnv,
@@ -73,6 +74,7 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
     data: data ? data.read() : null,
     dataTruncated: data?.truncated() ?? false,
     durationMs: performance.now() - started,
+    startedAt,
     outputClosed,
   };
 }

@@ -51,6 +51,8 @@ export interface Attempt {
   data: Buffer | null;
   dataTruncated: boolean;
   durationMs: number;
+  /** Wall-clock start (ms since the epoch), to tell whether a renewal came after it. */
+  startedAt: number;
   /** The caller closed our stdout (EPIPE): stop, do not retry. */
   outputClosed: boolean;
 }

@@ -15,6 +15,7 @@ export interface WrapIO {
   stdout: Writable;
   stderr: Writable;
   reauthContext: ReauthContext;
+  stateDir: string;
   log: (line: string) => void;
 }
 
@@ -52,18 +53,23 @@ export async function wrapCommand(invocation: Invocation, rules: ToolRules[], io
       if (!command && invocation.reauthAllowed) warnings.push('no re-auth command is known for this tool; pass --reauth "<command>"');
       return verdict;
     }
-    if (verdict.refreshInteractive && !invocation.reauthCommand && io.reauthContext !== 'interactive') {
-      // A browser or device-code login would wait for a person who is not there.
-      reauth = { command, exitCode: null, durationMs: 0, timedOut: false, skipped: `needs a person at a terminal; not run in ${io.reauthContext} context` };
-      warnings.push(`re-auth "${command}" needs a person (browser or device-code login) and was not run; run it, then retry`);
-      return verdict;
-    }
     io.log(`re-auth: running ${command} (time limit ${invocation.reauthTimeoutMs} ms, context ${io.reauthContext})`);
-    const { runReauth, isReauthSuccess } = await import('./reauth.js');
-    reauth = await runReauth({ command, timeoutMs: invocation.reauthTimeoutMs, context: io.reauthContext, env: io.env, stderr: io.stderr });
-    io.log(`re-auth: ${reauth.timedOut ? 'timed out' : `exit ${reauth.exitCode}`} after ${Math.round(reauth.durationMs)} ms`);
+    const { refreshOnce, isReauthSuccess, describeReauthFailure } = await import('./refresh.js');
+    reauth = await refreshOnce({
+      command,
+      tool,
+      // A re-auth the caller chose with --reauth is theirs to judge; the rule file's may need a person.
+      interactive: !invocation.reauthCommand && verdict.refreshInteractive === true,
+      timeoutMs: invocation.reauthTimeoutMs,
+      context: io.reauthContext,
+      env: io.env,
+      stderr: io.stderr,
+      stateDir: io.stateDir,
+      since: attempt.startedAt,
+    });
+    io.log(`re-auth: ${reauth.skipped ?? (reauth.timedOut ? 'timed out' : `exit ${reauth.exitCode}`)} after ${Math.round(reauth.durationMs)} ms`);
     if (!isReauthSuccess(reauth)) {
-      warnings.push(reauth.timedOut ? `re-auth timed out after ${invocation.reauthTimeoutMs} ms and was stopped` : `re-auth exited with code ${reauth.exitCode}`);
+      warnings.push(describeReauthFailure(reauth, invocation.reauthTimeoutMs));
       return verdict;
     }
     if (tape && !tape.canReplay()) {

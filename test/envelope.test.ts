@@ -33,7 +33,7 @@ describe('exitCodeFor', () => {
 
 const attempt = (overrides: Partial<Attempt> = {}): Attempt => ({
   exitCode: 1, signal: null, spawnError: null, stdout: textOutput(''), stderr: textOutput('boom'),
-  data: null, dataTruncated: false, durationMs: 12.4, outputClosed: false, ...overrides,
+  data: null, dataTruncated: false, durationMs: 12.4, startedAt: 0, outputClosed: false, ...overrides,
 });
 const outcome = (verdict: Verdict | null, overrides: Partial<Outcome> = {}): Outcome => ({
   tool: 'democli', attempts: [attempt()], verdict, reauth: null, warnings: [], durationMs: 20.6, ...overrides,

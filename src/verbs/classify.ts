@@ -33,6 +33,7 @@ export async function classifyCaptured(request: ClassifyRequest, context: VerbCo
     data: stdout,
     dataTruncated: false,
     durationMs: 0,
+    startedAt: Date.now(),
     outputClosed: false,
   };
   const verdict = classifyAttempt(
