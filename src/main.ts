@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { homedir } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
 import { parseInvocation, type ParsedCommand } from './cli.js';
 import { buildEnvelope, buildFaultEnvelope } from './envelope.js';
 import { AuthwrapError, isAuthwrapError } from './errors.js';
@@ -93,6 +94,10 @@ function reauthContextOf(io: MainIO): ReauthContext {
 
 /** Entry point for bin/authwrap. */
 export async function run(): Promise<void> {
+  // Rule patterns run over output that anyone may control. With this V8 flag a pattern that
+  // starts to backtrack excessively is re-run on V8's linear-time engine instead of hanging;
+  // compile.ts rejects the few features that engine lacks, so every rule pattern qualifies.
+  setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
   // EPIPE on our own stdout/stderr (`| head -1`) is a normal end, never a stack trace.
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
   const code = await main({ argv: process.argv.slice(2), env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });

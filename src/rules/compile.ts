@@ -128,7 +128,22 @@ function compileRule(rule: Rule, source: string, contextNames: Set<string>): Com
   return compiled;
 }
 
+/** Features V8's linear-time engine cannot run; without them no pattern can hang authwrap. */
+const NON_LINEAR_FEATURES: Array<[RegExp, string]> = [
+  [/\\[1-9]|\\k</, 'backreferences'],
+  [/\(\?<?[=!]/, 'lookahead or lookbehind'],
+];
+
 function buildRegExp(pattern: string, flags: string, where: { file: string; rule: string; field: string }): RegExp {
+  for (const [feature, name] of NON_LINEAR_FEATURES) {
+    if (feature.test(pattern)) {
+      throw new AuthwrapError(
+        'INVALID_RULES',
+        `${where.file} › rule ${where.rule} › ${where.field}: ${name} are not allowed; rule patterns must run in linear time (plain groups, classes, alternation and repetition are fine)`,
+        { ...where, value: pattern },
+      );
+    }
+  }
   try {
     return new RegExp(pattern, flags);
   } catch (error) {

@@ -14,15 +14,22 @@ export interface VerbContext {
   redact: Redactor;
 }
 
-export async function runVerb(verb: VerbName, argv: string[], context: VerbContext): Promise<number> {
+export async function runVerb(verb: VerbName, argv: string[], verbContext: VerbContext): Promise<number> {
+  let context = verbContext;
   const parser = yargs(argv)
     .scriptName(`authwrap ${verb}`)
     .strict()
     .help()
     .version(false)
     .exitProcess(false)
+    .option('classifiers', { type: 'string', array: true, describe: 'extra rule file or folder (repeatable)' })
     .fail((message, error) => {
       throw error ?? new AuthwrapError('USAGE_ERROR', `${message}; see authwrap ${verb} --help`);
+    })
+    .middleware((args) => {
+      // --classifiers may come before or after the verb.
+      const extra = (args.classifiers as string[] | undefined) ?? [];
+      context = { ...context, sources: { ...context.sources, extraPaths: [...context.sources.extraPaths, ...extra] } };
     });
   if (verb === 'classify') {
     const args = await parser
