@@ -14,17 +14,19 @@ for (const [tool, client] of Object.entries(CLIENTS)) {
   if (only.length > 0 && !only.includes(tool)) continue;
   const dir = mkdtempSync(join(tmpdir(), `authwrap-capture-${tool}-`));
   const cert = client.https ? makeCertificate(dir) : undefined;
-  const service = await startService(client.service, [...(client.serviceArgs?.(dir) ?? []), ...(cert ? [cert.cert, cert.key] : [])]);
-  const version = execFileSync(client.binary, client.versionArgs ?? ['--version'], { encoding: 'utf8' }).split('\n')[0].trim();
+  const service = client.service
+    ? await startService(client.service, [...(client.serviceArgs?.(dir) ?? []), ...(cert ? [cert.cert, cert.key] : [])])
+    : { port: 0, stop: () => {} };
+  const version = execFileSync(client.binary, client.versionArgs ?? ['--version'], { encoding: 'utf8' }).split('\n')[0].replace(/\s+/g, ' ').trim();
   try {
     for (const scenario of client.scenarios) {
       const env = { PATH: `${join(root, 'fixtures/bin')}:${process.env.PATH}`, HOME: dir, LANG: 'C.UTF-8', ...client.setup(dir, service.port, cert) };
       client.credential(dir, scenario.state, env);
       const argv = client.argv(scenario.kind, env, dir);
       const result = spawnSync(argv[0], argv.slice(1), { env, encoding: 'utf8', timeout: 60_000 });
-      const scrub = (text) => text.replaceAll(dir, '<tmp>').replaceAll(String(service.port), '<port>');
+      const scrub = (text) => (service.port ? text.replaceAll(String(service.port), '<port>') : text).replaceAll(dir, '<tmp>');
       const fixture = {
-        source: `captured by scripts/capture.mjs: ${version} against fixtures/services/${client.service}.mjs`,
+        source: `captured by scripts/capture.mjs: ${version}${client.service ? ` against fixtures/services/${client.service}.mjs` : ''}`,
         tool,
         argv: argv.slice(1).map(scrub),
         exit_code: result.status,

@@ -105,7 +105,8 @@ function buildVerdict(rule: CompiledRule, set: ToolRules, groups: Record<string,
   if (rawExpiry !== undefined && expiresAt === undefined) warnings.push(`could not read "${rawExpiry}" as a time; expires_at left empty`);
   const fields = {
     expiresAt,
-    refreshCommand: field('refresh_command') ?? (rule.code === 'CREDENTIALS_EXPIRED' ? fillOptional(set.refreshCommand, values) : undefined),
+    // An ambiguous verdict may be an expiry, so it names the renewal too.
+    refreshCommand: field('refresh_command') ?? (rule.code === 'CREDENTIALS_EXPIRED' || rule.ambiguous ? fillOptional(set.refreshCommand, values) : undefined),
     hint: field('hint') ?? (auth && rule.code !== 'PERMISSION_DENIED' ? fillOptional(set.hint, values) : undefined),
     requiredPermission: field('required_permission'),
     detail: field('detail'),

@@ -14,7 +14,7 @@ export type ParsedCommand =
   | { kind: 'version' };
 
 const FLAGS_WITH_VALUE = new Set(['--reauth', '--tool', '--classifiers', '--reauth-timeout']);
-const FLAGS = new Set(['--json', '--no-reauth', '--verbose', '-v', '--help', '-h', '--version', '-V', ...FLAGS_WITH_VALUE]);
+const FLAGS = new Set(['--json', '--no-reauth', '--reauth-ambiguous', '--verbose', '-v', '--help', '-h', '--version', '-V', ...FLAGS_WITH_VALUE]);
 
 /** Splits argv at the first `--` (or the first word that is not an option); the command's own argv is never parsed. */
 export function parseInvocation(argv: string[], env: Record<string, string | undefined>): ParsedCommand {
@@ -60,6 +60,7 @@ export function parseInvocation(argv: string[], env: Record<string, string | und
       tool: last('--tool') ?? (env.AUTHWRAP_TOOL || undefined),
       reauthCommand: last('--reauth') ?? (env.AUTHWRAP_REAUTH || undefined),
       reauthAllowed: !has('--no-reauth'),
+      reauthAmbiguous: has('--reauth-ambiguous') || isTruthy(env.AUTHWRAP_REAUTH_AMBIGUOUS),
       reauthTimeoutMs: timeoutSeconds * 1000,
       classifierPaths,
       verbose: has('--verbose', '-v') || isTruthy(env.AUTHWRAP_VERBOSE),

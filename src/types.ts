@@ -28,6 +28,8 @@ export interface Invocation {
   tool?: string;
   reauthCommand?: string;
   reauthAllowed: boolean;
+  /** Also re-auth once on an ambiguous UNAUTHENTICATED: a retry that then succeeds settles it as an expiry. */
+  reauthAmbiguous: boolean;
   reauthTimeoutMs: number;
   classifierPaths: string[];
   verbose: boolean;

@@ -47,9 +47,9 @@ export async function wrapCommand(invocation: Invocation, rules: ToolRules[], io
     const attempt = await runAttempt({ command: invocation.command, args: invocation.args, mode: invocation.mode, env: io.env, stdin: tape, stdout: io.stdout, stderr: io.stderr });
     attempts.push(attempt);
     const verdict = judge(attempt);
-    if (attempts.length > 1 || verdict?.code !== 'CREDENTIALS_EXPIRED' || attempt.outputClosed) return verdict;
+    if (attempts.length > 1 || !verdict || !isRenewable(verdict, invocation) || attempt.outputClosed) return verdict;
     const command = invocation.reauthCommand ?? verdict.refreshCommand;
-    if (verdict.ambiguous || !invocation.reauthAllowed || !command) {
+    if (!invocation.reauthAllowed || !command) {
       if (!command && invocation.reauthAllowed) warnings.push('no re-auth command is known for this tool; pass --reauth "<command>"');
       return verdict;
     }
@@ -79,7 +79,7 @@ export async function wrapCommand(invocation: Invocation, rules: ToolRules[], io
     throw new RetryAfterReauth();
   };
 
-  const verdict = await pRetry(attemptOnce, {
+  let verdict = await pRetry(attemptOnce, {
     retries: 1,
     minTimeout: 0,
     maxTimeout: 0,
@@ -87,5 +87,19 @@ export async function wrapCommand(invocation: Invocation, rules: ToolRules[], io
     shouldRetry: ({ error }) => error instanceof RetryAfterReauth,
   });
   tape?.close();
+  if (verdict && attempts.length > 1) {
+    // The one re-auth ran and succeeded, and the retry still failed: say what that tells.
+    if (verdict.code === 'CREDENTIALS_EXPIRED') warnings.push('the re-auth succeeded but the credential still reads as expired; it may renew a different credential than the command uses');
+    else if (verdict.code === 'UNAUTHENTICATED' || verdict.code === 'PERMISSION_DENIED') {
+      warnings.push('the re-auth succeeded but the command was still refused: the credential is not merely expired');
+      verdict = { ...verdict, ambiguous: false };
+    }
+  }
   return { tool, attempts, verdict, reauth, warnings, durationMs: performance.now() - started };
+}
+
+/** An expiry; or, when the caller opted in, an ambiguous refusal that a re-auth may settle. */
+function isRenewable(verdict: Verdict, invocation: Invocation): boolean {
+  if (verdict.code === 'CREDENTIALS_EXPIRED') return !verdict.ambiguous;
+  return invocation.reauthAmbiguous && verdict.ambiguous && verdict.code === 'UNAUTHENTICATED';
 }

@@ -18,6 +18,8 @@ Options (before --):
   --reauth "<command>"     command that renews the credential, run through the shell; overrides the
                            rule file's default (env AUTHWRAP_REAUTH)
   --no-reauth              classify and report only: never run a re-auth command
+  --reauth-ambiguous       also re-auth once when a refusal is ambiguous (a bare 401 that may be an
+                           expiry); a retry that then succeeds settles it (env AUTHWRAP_REAUTH_AMBIGUOUS=1)
   --reauth-timeout SECS    stop the re-auth command after SECS seconds (default 300;
                            env AUTHWRAP_REAUTH_TIMEOUT)
   --tool NAME              rule set to use (default: from the command's name; env AUTHWRAP_TOOL)
