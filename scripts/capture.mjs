@@ -16,11 +16,11 @@ for (const [tool, client] of Object.entries(CLIENTS)) {
   const cert = client.https ? makeCertificate(dir) : undefined;
   const service = client.service
     ? await startService(client.service, [...(client.serviceArgs?.(dir) ?? []), ...(cert ? [cert.cert, cert.key] : [])])
-    : { port: 0, stop: () => {} };
+    : { port: 0, extraPort: 0, stop: () => {} };
   const version = execFileSync(client.binary, client.versionArgs ?? ['--version'], { encoding: 'utf8' }).split('\n')[0].replace(/\s+/g, ' ').trim();
   try {
     for (const scenario of client.scenarios) {
-      const env = { PATH: `${join(root, 'fixtures/bin')}:${process.env.PATH}`, HOME: dir, LANG: 'C.UTF-8', ...client.setup(dir, service.port, cert) };
+      const env = { PATH: `${join(root, 'fixtures/bin')}:${process.env.PATH}`, HOME: dir, LANG: 'C.UTF-8', ...client.setup(dir, service.port, cert, service.extraPort) };
       client.credential(dir, scenario.state, env);
       const argv = client.argv(scenario.kind, env, dir);
       const result = spawnSync(argv[0], argv.slice(1), { env, encoding: 'utf8', timeout: 60_000 });

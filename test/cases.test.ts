@@ -29,7 +29,7 @@ describe('fixtures/cases', async () => {
   const merged = mergeRuleFiles(compiled);
 
   it('has cases for every client family', () => {
-    expect(new Set(files.map((f) => f.split('/')[0]))).toEqual(new Set(['aws', 'curl', 'git', 'npm', 'kubectl', 'gh', 'gcloud', 'az', 'docker', 'terraform']));
+    expect(new Set(files.map((f) => f.split('/')[0]))).toEqual(new Set(['aws', 'curl', 'git', 'npm', 'kubectl', 'gh', 'gcloud', 'az', 'docker', 'terraform', 'generic']));
   });
 
   it.each(files)('%s', (file) => {

@@ -36,7 +36,7 @@ for (const [tool, client] of Object.entries(CLIENTS)) {
       const cert = client.https ? makeCertificate(dir) : undefined;
       const service = client.service
         ? await startService(client.service, [...(client.serviceArgs?.(dir) ?? []), ...(cert ? [cert.cert, cert.key] : [])])
-        : { port: 0, stop: () => {} };
+        : { port: 0, extraPort: 0, stop: () => {} };
       stop = service.stop;
       env = {
         PATH: `${FIXTURE_BIN}:${process.env.PATH}`,
@@ -45,7 +45,7 @@ for (const [tool, client] of Object.entries(CLIENTS)) {
         XDG_STATE_HOME: join(dir, 'xdg-state'),
         LANG: 'C.UTF-8',
         FAKE_LOGIN_LOG: logFile,
-        ...client.setup(dir, service.port, cert),
+        ...client.setup(dir, service.port, cert, service.extraPort),
       };
     }, 60_000);
     afterAll(() => {
