@@ -1,11 +1,13 @@
 // argv + env → what to do (plain object). No I/O, no exits: main.ts does those.
 import { AuthwrapError } from './errors.js';
 import { nearest } from './suggest.js';
-import type { Invocation } from './types.js';
+import type { Invocation, RetryPolicy } from './types.js';
 
 export const VERBS = ['classify', 'rules', 'schema'] as const;
 export type VerbName = (typeof VERBS)[number];
 export const DEFAULT_REAUTH_TIMEOUT_SECONDS = 300;
+export const DEFAULT_DATA_LIMIT = 4 * 1024 * 1024;
+const RETRY_POLICIES: readonly RetryPolicy[] = ['never', 'auth-rejected', 'always'];
 
 export type ParsedCommand =
   | { kind: 'wrap'; invocation: Invocation }
@@ -13,8 +15,8 @@ export type ParsedCommand =
   | { kind: 'help' }
   | { kind: 'version' };
 
-const FLAGS_WITH_VALUE = new Set(['--reauth', '--tool', '--classifiers', '--reauth-timeout']);
-const FLAGS = new Set(['--json', '--no-reauth', '--reauth-ambiguous', '--verbose', '-v', '--help', '-h', '--version', '-V', ...FLAGS_WITH_VALUE]);
+const FLAGS_WITH_VALUE = new Set(['--reauth', '--tool', '--classifiers', '--reauth-timeout', '--retry', '--max-data-bytes']);
+const FLAGS = new Set(['--json', '--no-reauth', '--reauth-ambiguous', '--redact-data', '--verbose', '-v', '--help', '-h', '--version', '-V', ...FLAGS_WITH_VALUE]);
 
 /** Splits argv at the first `--` (or the first word that is not an option); the command's own argv is never parsed. */
 export function parseInvocation(argv: string[], env: Record<string, string | undefined>): ParsedCommand {
@@ -51,6 +53,11 @@ export function parseInvocation(argv: string[], env: Record<string, string | und
   const timeoutText = last('--reauth-timeout') ?? env.AUTHWRAP_REAUTH_TIMEOUT;
   const timeoutSeconds = timeoutText === undefined ? DEFAULT_REAUTH_TIMEOUT_SECONDS : Number(timeoutText);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw usage(`--reauth-timeout: "${timeoutText}" is not a positive number of seconds`);
+  const retry = (last('--retry') ?? env.AUTHWRAP_RETRY ?? 'auth-rejected') as RetryPolicy;
+  if (!RETRY_POLICIES.includes(retry)) throw usage(`--retry: "${retry}" is not one of ${RETRY_POLICIES.join(', ')}`);
+  const limitText = last('--max-data-bytes') ?? env.AUTHWRAP_MAX_DATA_BYTES;
+  const dataLimit = limitText === undefined ? DEFAULT_DATA_LIMIT : Number(limitText);
+  if (!Number.isInteger(dataLimit) || dataLimit < 0) throw usage(`--max-data-bytes: "${limitText}" is not a whole number of bytes`);
   return {
     kind: 'wrap',
     invocation: {
@@ -62,6 +69,9 @@ export function parseInvocation(argv: string[], env: Record<string, string | und
       reauthAllowed: !has('--no-reauth'),
       reauthAmbiguous: has('--reauth-ambiguous') || isTruthy(env.AUTHWRAP_REAUTH_AMBIGUOUS),
       reauthTimeoutMs: timeoutSeconds * 1000,
+      retry,
+      redactData: has('--redact-data') || isTruthy(env.AUTHWRAP_REDACT_DATA),
+      dataLimit,
       classifierPaths,
       verbose: has('--verbose', '-v') || isTruthy(env.AUTHWRAP_VERBOSE),
     },

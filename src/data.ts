@@ -6,8 +6,17 @@ export interface DecodedData {
   warnings: string[];
 }
 
-export function decodeData(bytes: Buffer, truncated: boolean, limit: number): DecodedData {
-  const warnings = truncated ? [`stdout exceeded ${limit} bytes; data holds only the first ${limit}`] : [];
+export interface DataOverflow {
+  truncated: boolean;
+  limit: number;
+  file: string | null;
+  fileError: string | null;
+}
+
+export function decodeData(bytes: Buffer, overflow: DataOverflow): DecodedData {
+  const { truncated, limit } = overflow;
+  const whereAll = overflow.file ? `; the whole output is in ${overflow.file}` : overflow.fileError ? `; the rest could not be kept (${overflow.fileError})` : '';
+  const warnings = truncated ? [`stdout exceeded ${limit} bytes; data holds only the first ${limit}${whereAll}`] : [];
   let text: string;
   try {
     text = utf8.decode(bytes);

@@ -40,6 +40,7 @@ export const envelopeSchema = z.object({
     attempts: z.number().int().nonnegative(),
     reauth: reauthSchema.nullable(),
     ambiguous: z.boolean(),
+    stdout_file: z.string().nullable().describe('--json: the file (0600) holding the whole stdout when it passed --max-data-bytes'),
   }),
 });
 

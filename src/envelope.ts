@@ -64,6 +64,7 @@ export function buildEnvelope(outcome: Outcome, data: unknown, redact: Redactor)
           }
         : null,
       ambiguous: outcome.verdict?.ambiguous ?? false,
+      stdout_file: last?.dataFile ?? null,
     },
   };
   return { envelope, exitCode };
@@ -81,7 +82,7 @@ export function buildFaultEnvelope(fault: AuthwrapError, durationMs: number, red
       data: null,
       error,
       warnings: [],
-      meta: { duration_ms: Math.round(durationMs), tool: null, exit_code: null, signal: null, attempts: 0, reauth: null, ambiguous: false },
+      meta: { duration_ms: Math.round(durationMs), tool: null, exit_code: null, signal: null, attempts: 0, reauth: null, ambiguous: false, stdout_file: null },
     },
     exitCode: EXIT_CODE_BY_ERROR[fault.code] ?? 70,
   };

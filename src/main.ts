@@ -10,7 +10,7 @@ import { AuthwrapError, isAuthwrapError } from './errors.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { writeReport } from './report.js';
 import { decodeData } from './data.js';
-import { DATA_LIMIT } from './run.js';
+import { redactData } from './redact.js';
 import { loadRules, type RuleSources } from './rules/load.js';
 import { mergeRuleFiles } from './rules/select.js';
 import type { ReauthContext } from './reauth.js';
@@ -70,7 +70,11 @@ async function dispatch(parsed: ParsedCommand, io: MainIO, redact: Redactor): Pr
     log,
   });
   const last = outcome.attempts.at(-1);
-  const decoded = invocation.mode === 'json' && last?.data ? decodeData(last.data, last.dataTruncated, DATA_LIMIT) : { data: null, warnings: [] };
+  const decoded =
+    invocation.mode === 'json' && last?.data
+      ? decodeData(last.data, { truncated: last.dataTruncated, limit: invocation.dataLimit, file: last.dataFile, fileError: last.dataFileError })
+      : { data: null, warnings: [] };
+  if (invocation.redactData) decoded.data = redactData(decoded.data, redact);
   outcome.warnings.push(...decoded.warnings);
   const { envelope, exitCode } = buildEnvelope(outcome, decoded.data, redact);
   if (last?.outputClosed && invocation.mode === 'passthrough') return exitCode;

@@ -56,3 +56,21 @@ function collectSecretEnvValues(env: Record<string, string | undefined>): string
   }
   return [...values].sort((a, b) => b.length - a.length);
 }
+
+/** Key names whose values are secrets whatever they look like. */
+const SECRET_KEY = /^(?:.*[_-])?(?:password|passwd|secret|token|access[_-]?key|secret[_-]?key|api[_-]?key|private[_-]?key|credentials?|session[_-]?token|authorization)$/i;
+
+/**
+ * Masks secrets inside the command's output value by value, so JSON stays valid JSON:
+ * strings are redacted, and values under secret-looking keys are masked whole.
+ */
+export function redactData(data: unknown, redact: Redactor): unknown {
+  if (typeof data === 'string') return redact(data);
+  if (Array.isArray(data)) return data.map((item) => redactData(item, redact));
+  if (data !== null && typeof data === 'object') {
+    return Object.fromEntries(
+      Object.entries(data).map(([key, value]) => [key, SECRET_KEY.test(key) && (typeof value === 'string' || typeof value === 'number') ? MASK : redactData(value, redact)]),
+    );
+  }
+  return data;
+}

@@ -5,10 +5,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Writable } from 'node:stream';
 import { OutputWindow } from './capture.js';
+import { createDataSink } from './spill.js';
 import type { StdinTape } from './stdin.js';
 import type { Attempt, Mode } from './types.js';
 
-export const DATA_LIMIT = 16 * 1024 * 1024;
 const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 export interface RunTarget {
@@ -20,7 +20,9 @@ export interface RunTarget {
   stdin: StdinTape | null;
   stdout: Writable;
   stderr: Writable;
-  dataLimit?: number;
+  /** --json: bytes of stdout kept for `data`; the rest spills to a file in stateDir. */
+  dataLimit: number;
+  stateDir: string;
 }
 
 export async function runAttempt(target: RunTarget): Promise<Attempt> {
@@ -33,7 +35,7 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
   const exited = waitForExit(child);
   const stdoutWindow = new OutputWindow();
   const stderrWindow = new OutputWindow();
-  const data = target.mode === 'json' ? collectData(target.dataLimit ?? DATA_LIMIT) : undefined;
+  const data = target.mode === 'json' ? createDataSink(target.dataLimit, target.stateDir) : undefined;
   let outputClosed = false;
 
   if (child.stdin && target.stdin) target.stdin.attach(child.stdin);
@@ -64,6 +66,7 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
   for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
   target.stdout.off('error', onStdoutError);
   target.stdin?.detach();
+  data?.close();
 
   return {
     exitCode: result.exitCode,
@@ -73,6 +76,8 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
     stderr: stderrWindow.read(),
     data: data ? data.read() : null,
     dataTruncated: data?.truncated() ?? false,
+    dataFile: data?.file() ?? null,
+    dataFileError: data?.failure() ?? null,
     durationMs: performance.now() - started,
     startedAt,
     outputClosed,
@@ -103,26 +108,4 @@ function relay(chunk: Buffer, source: NodeJS.ReadableStream, destination: Writab
     source.pause();
     destination.once('drain', () => source.resume());
   }
-}
-
-function collectData(limit: number) {
-  const chunks: Buffer[] = [];
-  let bytes = 0;
-  let over = false;
-  return {
-    push(chunk: Buffer) {
-      if (over) return;
-      const room = limit - bytes;
-      if (chunk.length > room) {
-        over = true;
-        chunks.push(chunk.subarray(0, room));
-        bytes = limit;
-        return;
-      }
-      chunks.push(chunk);
-      bytes += chunk.length;
-    },
-    read: () => Buffer.concat(chunks),
-    truncated: () => over,
-  };
 }

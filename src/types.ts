@@ -31,9 +31,17 @@ export interface Invocation {
   /** Also re-auth once on an ambiguous UNAUTHENTICATED: a retry that then succeeds settles it as an expiry. */
   reauthAmbiguous: boolean;
   reauthTimeoutMs: number;
+  /** When a retry after re-auth may run: never, unless a rule says the command had started its work, or always. */
+  retry: RetryPolicy;
+  /** Mask secret values inside `data`, value by value. */
+  redactData: boolean;
+  /** --json: stdout kept for `data`; beyond it the whole output goes to a private file. */
+  dataLimit: number;
   classifierPaths: string[];
   verbose: boolean;
 }
+
+export type RetryPolicy = 'never' | 'auth-rejected' | 'always';
 
 /** Bounded view of one output stream: its start, its end, and how much was elided. */
 export interface OutputText {
@@ -52,6 +60,9 @@ export interface Attempt {
   /** Whole stdout in --json mode (up to the data cap); null in passthrough. */
   data: Buffer | null;
   dataTruncated: boolean;
+  /** --json: where the whole stdout went when it passed the cap. */
+  dataFile: string | null;
+  dataFileError: string | null;
   durationMs: number;
   /** Wall-clock start (ms since the epoch), to tell whether a renewal came after it. */
   startedAt: number;
@@ -76,6 +87,8 @@ export interface Verdict extends VerdictFields {
   evidence?: string;
   ambiguous: boolean;
   retryable: boolean;
+  /** The command may have done part of its work before the credential failed: replaying it is not safe. */
+  replayUnsafe?: boolean;
   /** The rule file's re-auth needs a person at a terminal. */
   refreshInteractive?: boolean;
   /** Environment variable the tool reads its credential from, if the rule file names one. */

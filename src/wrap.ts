@@ -44,7 +44,17 @@ export async function wrapCommand(invocation: Invocation, rules: ToolRules[], io
   };
 
   const attemptOnce = async (): Promise<Verdict | null> => {
-    const attempt = await runAttempt({ command: invocation.command, args: invocation.args, mode: invocation.mode, env: io.env, stdin: tape, stdout: io.stdout, stderr: io.stderr });
+    const attempt = await runAttempt({
+      command: invocation.command,
+      args: invocation.args,
+      mode: invocation.mode,
+      env: io.env,
+      stdin: tape,
+      stdout: io.stdout,
+      stderr: io.stderr,
+      dataLimit: invocation.dataLimit,
+      stateDir: io.stateDir,
+    });
     attempts.push(attempt);
     const verdict = judge(attempt);
     if (attempts.length > 1 || !verdict || !isRenewable(verdict, invocation) || attempt.outputClosed) return verdict;
@@ -70,6 +80,14 @@ export async function wrapCommand(invocation: Invocation, rules: ToolRules[], io
     io.log(`re-auth: ${reauth.skipped ?? (reauth.timedOut ? 'timed out' : `exit ${reauth.exitCode}`)} after ${Math.round(reauth.durationMs)} ms`);
     if (!isReauthSuccess(reauth)) {
       warnings.push(describeReauthFailure(reauth, invocation.reauthTimeoutMs));
+      return verdict;
+    }
+    if (invocation.retry === 'never' || (verdict.replayUnsafe && invocation.retry !== 'always')) {
+      warnings.push(
+        invocation.retry === 'never'
+          ? 're-auth succeeded; the command was not retried (--retry never): run it again'
+          : `re-auth succeeded but the command was not retried: it had already started its work when the credential expired (${verdict.rule}); check its state, then run it again (or pass --retry always)`,
+      );
       return verdict;
     }
     if (tape && !tape.canReplay()) {

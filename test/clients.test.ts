@@ -14,13 +14,6 @@ import { FIXTURE_BIN, parseEnvelope, runAuthwrap, type Sandbox } from './helpers
 const REQUIRED = process.env.AUTHWRAP_REQUIRE_CLIENTS === '1';
 const isInstalled = (binary: string) => spawnSync('sh', ['-c', `command -v ${binary}`]).status === 0;
 
-interface Expect {
-  exit: number;
-  code?: string;
-  ambiguous?: boolean;
-  required_permission?: string;
-}
-
 for (const [tool, client] of Object.entries(CLIENTS)) {
   const installed = isInstalled(client.binary);
   if (!installed && !REQUIRED) console.warn(`skipping ${tool}: ${client.binary} is not installed (set AUTHWRAP_REQUIRE_CLIENTS=1 to make this a failure)`);
@@ -62,7 +55,7 @@ for (const [tool, client] of Object.entries(CLIENTS)) {
       return runAuthwrap(['--json', ...options, '--', ...client.argv(kind, env, dir)], sandbox());
     };
 
-    for (const { name, state, kind, expect: wanted } of client.scenarios as Array<{ name: string; state: string; kind: string; expect: Expect }>) {
+    for (const { name, state, kind, expect: wanted } of client.scenarios) {
       it(`${name}: exit ${wanted.exit}${wanted.code ? `, ${wanted.code}` : ''}`, async () => {
         const result = await wrap(state, kind, ['--no-reauth']);
         const envelope = parseEnvelope(result.stdout);
@@ -74,14 +67,15 @@ for (const [tool, client] of Object.entries(CLIENTS)) {
       }, 60_000);
     }
 
-    const expiry = (client.scenarios as Array<{ name: string; state: string; kind: string; expect: Expect }>).find((s) => s.state === 'expired');
-    if (expiry && client.renew) {
+    const expiry = client.scenarios.find((s) => s.state === 'expired');
+    const renew = client.renew;
+    if (expiry && renew) {
       // Where the client's output settles it (exit 10) the re-auth runs on its own; where the
       // service answers an expiry with a bare 401, the caller opts in with --reauth-ambiguous.
       const optIn = expiry.expect.ambiguous ? ['--reauth-ambiguous'] : [];
 
       it(`expired → re-auth rewrites the credential → retry succeeds${optIn.length ? ' (--reauth-ambiguous)' : ''}`, async () => {
-        const result = await wrap('expired', expiry.kind, ['--reauth', client.renew(dir, env), ...optIn]);
+        const result = await wrap('expired', expiry.kind, ['--reauth', renew(dir, env), ...optIn]);
         const envelope = parseEnvelope(result.stdout);
         expect(result.exitCode, String(result.stderr)).toBe(0);
         expect(envelope.meta).toMatchObject({ attempts: 2, reauth: { exit_code: 0, timed_out: false } });

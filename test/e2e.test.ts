@@ -190,7 +190,7 @@ describe('authwrap -- <cmd>', () => {
     const envelope = parseEnvelope((await runAuthwrap(['--json', '--', 'democli', 'deploy'], sandbox)).stdout);
     expect(Object.keys(envelope)).toEqual(['ok', 'data', 'error', 'warnings', 'meta']);
     expect(Object.keys(envelope.error!).slice(0, 7)).toEqual(['code', 'message', 'retryable', 'expires_at', 'refresh_command', 'hint', 'required_permission']);
-    expect(Object.keys(envelope.meta)).toEqual(['duration_ms', 'tool', 'exit_code', 'signal', 'attempts', 'reauth', 'ambiguous']);
+    expect(Object.keys(envelope.meta)).toEqual(['duration_ms', 'tool', 'exit_code', 'signal', 'attempts', 'reauth', 'ambiguous', 'stdout_file']);
   });
 
   it('passthrough: an auth failure adds exactly one envelope line on stderr', async () => {

@@ -33,7 +33,7 @@ describe('exitCodeFor', () => {
 
 const attempt = (overrides: Partial<Attempt> = {}): Attempt => ({
   exitCode: 1, signal: null, spawnError: null, stdout: textOutput(''), stderr: textOutput('boom'),
-  data: null, dataTruncated: false, durationMs: 12.4, startedAt: 0, outputClosed: false, ...overrides,
+  data: null, dataTruncated: false, dataFile: null, dataFileError: null, durationMs: 12.4, startedAt: 0, outputClosed: false, ...overrides,
 });
 const outcome = (verdict: Verdict | null, overrides: Partial<Outcome> = {}): Outcome => ({
   tool: 'democli', attempts: [attempt()], verdict, reauth: null, warnings: [], durationMs: 20.6, ...overrides,
@@ -54,7 +54,7 @@ describe('buildEnvelope', () => {
       expired: true, expired_at: '2026-11-22T10:15:00Z', reauth_command: 'gh auth refresh', reauth_env_var: 'GH_TOKEN',
       rule: 'classifiers/gh.yaml#x', detail: 'boom',
     });
-    expect(envelope.meta).toEqual({ duration_ms: 21, tool: 'democli', exit_code: 1, signal: null, attempts: 1, reauth: null, ambiguous: false });
+    expect(envelope.meta).toEqual({ duration_ms: 21, tool: 'democli', exit_code: 1, signal: null, attempts: 1, reauth: null, ambiguous: false, stdout_file: null });
   });
 
   it('success has data, a null error, and validates against the schema', () => {

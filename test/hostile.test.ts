@@ -1,7 +1,7 @@
 // Hostile and odd input: catastrophic patterns, huge lines, binary, streams closed early, and
 // property-based checks that classification never throws and envelopes always validate.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { textOutput } from '../src/capture.js';
@@ -29,7 +29,7 @@ describe('hostile output through bin/authwrap', () => {
     expect(Date.now() - started).toBeLessThan(20_000);
   }, 40_000);
 
-  it('a 20 MiB single line: passthrough is byte-exact; --json truncates data at the cap with a warning', async () => {
+  it('a 20 MiB single line: passthrough is byte-exact; --json keeps 4 MiB in data and the whole output in a 0600 file', async () => {
     const sandbox = createSandbox();
     const file = join(sandbox.dir, 'line.txt');
     writeFileSync(file, 'x'.repeat(20 * 1024 * 1024));
@@ -38,10 +38,21 @@ describe('hostile output through bin/authwrap', () => {
     expect((passthrough.stdout as unknown as Buffer).length).toBe(20 * 1024 * 1024);
     const json = await runAuthwrap(['--json', '--', 'cat', file], sandbox, { maxBuffer: 64 * 1024 * 1024 });
     const envelope = parseEnvelope(json.stdout);
+    const spilled = envelope.meta.stdout_file as string;
     expect(envelope.ok).toBe(true);
-    expect((envelope.data as string).length).toBe(16 * 1024 * 1024);
-    expect(envelope.warnings).toEqual([`stdout exceeded ${16 * 1024 * 1024} bytes; data holds only the first ${16 * 1024 * 1024}`]);
+    expect((envelope.data as string).length).toBe(4 * 1024 * 1024);
+    expect(envelope.warnings).toEqual([`stdout exceeded ${4 * 1024 * 1024} bytes; data holds only the first ${4 * 1024 * 1024}; the whole output is in ${spilled}`]);
+    expect(spilled.startsWith(join(sandbox.env.XDG_STATE_HOME!, 'authwrap', 'outputs'))).toBe(true);
+    expect(statSync(spilled).size).toBe(20 * 1024 * 1024);
+    expect(statSync(spilled).mode & 0o777).toBe(0o600);
+    expect(statSync(dirname(spilled)).mode & 0o777).toBe(0o700);
   }, 60_000);
+
+  it('--max-data-bytes sets the cap', async () => {
+    const envelope = parseEnvelope((await runAuthwrap(['--json', '--max-data-bytes', '5', '--', 'exit-with', '0', 'hello world'], createSandbox())).stdout);
+    expect(envelope.data).toBe('hello');
+    expect(statSync(envelope.meta.stdout_file as string).size).toBe(12);
+  });
 
   it('a child that closes its stdout early still gets its exit code and stderr through', async () => {
     const result = await runAuthwrap(['--json', '--', 'sh', '-c', 'exec 1>&-; echo late >&2; exit 3'], createSandbox());
@@ -71,7 +82,7 @@ describe('properties', async () => {
       fc.property(fc.constantFrom(...tools), fc.integer({ min: 0, max: 255 }), output, output, (tool, exitCode, stdout, stderr) => {
         const { sets } = selectRules(merged, tool);
         const verdict = classifyAttempt({ exitCode, stdout: textOutput(stdout), stderr: textOutput(stderr) }, sets, { command: tool, tool, args: [], env: {} });
-        const attempt = { exitCode, signal: null, spawnError: null, stdout: textOutput(stdout), stderr: textOutput(stderr), data: null, dataTruncated: false, durationMs: 1, startedAt: 0, outputClosed: false };
+        const attempt = { exitCode, signal: null, spawnError: null, stdout: textOutput(stdout), stderr: textOutput(stderr), data: null, dataTruncated: false, dataFile: null, dataFileError: null, durationMs: 1, startedAt: 0, outputClosed: false };
         const { envelope, exitCode: code } = buildEnvelope({ tool, attempts: [attempt], verdict, reauth: null, warnings: [], durationMs: 1 }, null, redact);
         expect(envelopeSchema.safeParse(envelope).success).toBe(true);
         expect(envelope.ok).toBe(code === 0);

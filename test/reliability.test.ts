@@ -68,3 +68,47 @@ describe('one re-auth at a time, across processes', () => {
     expect(sandbox.refreshCount()).toBe(0);
   });
 });
+
+describe('safe to replay', () => {
+  const midApplyRules = (dir: string) => {
+    const path = join(dir, 'mid-apply.yaml');
+    writeFileSync(path, [
+      'version: 1', 'tool: democli', 'commands: [democli]', 'rules:',
+      '  - id: expired-mid-deploy', '    code: CREDENTIALS_EXPIRED', '    replay_unsafe: true',
+      '    when: { exit_code: 4, stderr: "token expired at" }',
+    ].join('\n'));
+    return path;
+  };
+
+  it('a rule that marks the failure mid-work: re-auth runs, the command is not retried, exit 10 with the reason', async () => {
+    const sandbox = await expiredSandbox();
+    const result = await runAuthwrap(['--json', '--classifiers', midApplyRules(sandbox.dir), '--', 'democli', 'deploy'], sandbox);
+    const envelope = parseEnvelope(result.stdout);
+    expect(result.exitCode).toBe(10);
+    expect(sandbox.refreshCount()).toBe(1);
+    expect(envelope.meta.attempts).toBe(1);
+    expect(envelope.warnings[0]).toMatch(/^re-auth succeeded but the command was not retried: it had already started its work when the credential expired \(.*mid-apply\.yaml#expired-mid-deploy\)/);
+  });
+
+  it('--retry always retries even then; --retry never never does', async () => {
+    const sandbox = await expiredSandbox();
+    const always = await runAuthwrap(['--json', '--retry', 'always', '--classifiers', midApplyRules(sandbox.dir), '--', 'democli', 'deploy'], sandbox);
+    expect(always.exitCode).toBe(0);
+    await runDemo(['auth', 'expire'], sandbox);
+    const never = await runAuthwrap(['--json', '--retry', 'never', '--', 'democli', 'deploy'], sandbox);
+    expect(never.exitCode).toBe(10);
+    expect(parseEnvelope(never.stdout).warnings).toEqual(['re-auth succeeded; the command was not retried (--retry never): run it again']);
+    expect(sandbox.refreshCount()).toBe(2);
+  });
+});
+
+describe('secrets in data', () => {
+  it('--redact-data masks secret values inside JSON data and keeps it valid JSON', async () => {
+    const output = JSON.stringify({ user: 'dev', password: 'hunter2', nested: { session_token: 'abc', note: 'key ASIAY34FZKBOKMUTVV7A here' }, tokens: ['ghp_16C7e42F292c6912E7710c838347Ae178B4a'] });
+    const sandbox = createSandbox();
+    const plain = parseEnvelope((await runAuthwrap(['--json', '--', 'exit-with', '0', output], sandbox)).stdout);
+    expect(plain.data).toEqual(JSON.parse(output));
+    const masked = parseEnvelope((await runAuthwrap(['--json', '--redact-data', '--', 'exit-with', '0', output], sandbox)).stdout);
+    expect(masked.data).toEqual({ user: 'dev', password: '[REDACTED]', nested: { session_token: '[REDACTED]', note: 'key [REDACTED] here' }, tokens: ['[REDACTED]'] });
+  });
+});

@@ -29,6 +29,7 @@ export interface CompiledRule {
   message?: string;
   fields: Partial<Record<string, FieldValueSpec>>;
   ambiguous: boolean;
+  replayUnsafe: boolean;
   retryable?: boolean;
   examples: NonNullable<Rule['examples']>;
 }
@@ -103,6 +104,7 @@ function compileRule(rule: Rule, source: string, contextNames: Set<string>): Com
     message: rule.message,
     fields: rule.fields ?? {},
     ambiguous: rule.ambiguous ?? false,
+    replayUnsafe: rule.replay_unsafe ?? false,
     retryable: rule.retryable,
     examples: rule.examples ?? [],
   };

@@ -89,6 +89,7 @@ const rule = z.strictObject({
   message: z.string().optional(),
   fields: z.partialRecord(z.enum(FIELD_NAMES), fieldValue).optional(),
   ambiguous: z.boolean().optional().describe('Output cannot settle the verdict: never triggers a re-auth'),
+  replay_unsafe: z.boolean().optional().describe('The command had already done part of its work (e.g. mid-apply): re-auth, but do not retry unless --retry always'),
   retryable: z.boolean().optional(),
   examples: z.array(example).optional(),
 });

@@ -32,6 +32,8 @@ export async function classifyCaptured(request: ClassifyRequest, context: VerbCo
     stderr: textOutput(stderr.toString('utf8')),
     data: stdout,
     dataTruncated: false,
+    dataFile: null,
+    dataFileError: null,
     durationMs: 0,
     startedAt: Date.now(),
     outputClosed: false,
@@ -41,7 +43,7 @@ export async function classifyCaptured(request: ClassifyRequest, context: VerbCo
     sets,
     { command: commandName(command), tool, args: [], env: context.env },
   );
-  const decoded = decodeData(stdout, false, Number.POSITIVE_INFINITY);
+  const decoded = decodeData(stdout, { truncated: false, limit: stdout.length, file: null, fileError: null });
   const { envelope, exitCode } = buildEnvelope(
     { tool, attempts: [attempt], verdict, reauth: null, warnings: decoded.warnings, durationMs: 0 },
     decoded.data,
