@@ -103,10 +103,11 @@ function buildVerdict(rule: CompiledRule, set: ToolRules, groups: Record<string,
   const rawExpiry = field('expires_at');
   const expiresAt = rawExpiry === undefined ? undefined : normalizeTimestamp(rawExpiry);
   if (rawExpiry !== undefined && expiresAt === undefined) warnings.push(`could not read "${rawExpiry}" as a time; expires_at left empty`);
+  const ruleRefresh = field('refresh_command');
   const fields = {
     expiresAt,
     // An ambiguous verdict may be an expiry, so it names the renewal too.
-    refreshCommand: field('refresh_command') ?? (rule.code === 'CREDENTIALS_EXPIRED' || rule.ambiguous ? fillOptional(set.refreshCommand, values) : undefined),
+    refreshCommand: ruleRefresh ?? (rule.code === 'CREDENTIALS_EXPIRED' || rule.ambiguous ? fillOptional(set.refreshCommand, values) : undefined),
     hint: field('hint') ?? (auth && rule.code !== 'PERMISSION_DENIED' ? fillOptional(set.hint, values) : undefined),
     requiredPermission: field('required_permission'),
     detail: field('detail'),
@@ -128,6 +129,7 @@ function buildVerdict(rule: CompiledRule, set: ToolRules, groups: Record<string,
     message: template === undefined ? undefined : fillTemplate(template, messageValues),
     ...fields,
     replayUnsafe: rule.replayUnsafe || undefined,
+    refreshSource: ruleRefresh !== undefined ? rule.source : set.refreshSource,
     refreshInteractive: set.refreshInteractive,
     envVar: auth ? pickEnvVar(set.envVars, context.env) : undefined,
     warnings,

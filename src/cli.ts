@@ -3,7 +3,7 @@ import { AuthwrapError } from './errors.js';
 import { nearest } from './suggest.js';
 import type { Invocation, RetryPolicy } from './types.js';
 
-export const VERBS = ['classify', 'rules', 'schema'] as const;
+export const VERBS = ['classify', 'rules', 'schema', 'trust'] as const;
 export type VerbName = (typeof VERBS)[number];
 export const DEFAULT_REAUTH_TIMEOUT_SECONDS = 300;
 export const DEFAULT_DATA_LIMIT = 4 * 1024 * 1024;

@@ -16,11 +16,13 @@ import { mergeRuleFiles } from './rules/select.js';
 import type { ReauthContext } from './reauth.js';
 import { wrapCommand } from './wrap.js';
 import { stateDirOf } from './state.js';
+import { findProjectRulesDir, isTrusted } from './trust.js';
 import type { Mode } from './types.js';
 
 export interface MainIO {
   argv: string[];
   env: Record<string, string | undefined>;
+  cwd: string;
   stdin: NodeJS.ReadStream;
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
@@ -52,10 +54,10 @@ async function dispatch(parsed: ParsedCommand, io: MainIO, redact: Redactor): Pr
     const { printHelp, printVersion } = await import('./verbs/help.js');
     return parsed.kind === 'help' ? printHelp(io.stdout) : printVersion(io.stdout);
   }
-  const sources = ruleSources(io.env, parsed.kind === 'wrap' ? parsed.invocation.classifierPaths : parsed.classifierPaths);
+  const sources = ruleSources(io.env, io.cwd, parsed.kind === 'wrap' ? parsed.invocation.classifierPaths : parsed.classifierPaths);
   if (parsed.kind === 'verb') {
     const { runVerb } = await import('./verbs/index.js');
-    return runVerb(parsed.verb, parsed.argv, { sources, stdout: io.stdout, stderr: io.stderr, env: io.env, redact });
+    return runVerb(parsed.verb, parsed.argv, { sources, stateDir: stateDirOf(io.env), stdout: io.stdout, stderr: io.stderr, env: io.env, redact });
   }
   const { invocation } = parsed;
   const log = invocation.verbose ? (line: string) => void io.stderr.write(redact(`authwrap: ${line}\n`)) : () => {};
@@ -67,6 +69,7 @@ async function dispatch(parsed: ParsedCommand, io: MainIO, redact: Redactor): Pr
     stderr: io.stderr,
     reauthContext: reauthContextOf(io),
     stateDir: stateDirOf(io.env),
+    untrustedSource: (file) => (file && sources.projectDir && file.startsWith(sources.projectDir) && !isTrusted(stateDirOf(io.env), file) ? file : undefined),
     log,
   });
   const last = outcome.attempts.at(-1);
@@ -82,11 +85,12 @@ async function dispatch(parsed: ParsedCommand, io: MainIO, redact: Redactor): Pr
   return exitCode;
 }
 
-function ruleSources(env: Record<string, string | undefined>, extraPaths: string[]): RuleSources {
+function ruleSources(env: Record<string, string | undefined>, cwd: string, extraPaths: string[]): RuleSources {
   const configHome = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
   return {
     builtinPath: fileURLToPath(new URL('./builtin-rules.json', import.meta.url)),
     userDir: join(configHome, 'authwrap', 'classifiers'),
+    projectDir: findProjectRulesDir(cwd),
     extraPaths,
   };
 }
@@ -104,6 +108,6 @@ export async function run(): Promise<void> {
   setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
   // EPIPE on our own stdout/stderr (`| head -1`) is a normal end, never a stack trace.
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
-  const code = await main({ argv: process.argv.slice(2), env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+  const code = await main({ argv: process.argv.slice(2), env: process.env, cwd: process.cwd(), stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
   process.exit(code);
 }

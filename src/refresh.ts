@@ -15,6 +15,8 @@ export interface RefreshRequest {
   command: string;
   tool: string;
   interactive: boolean;
+  /** Set when the command comes from a project rule file that is not trusted. */
+  untrustedSource?: string;
   timeoutMs: number;
   context: ReauthContext;
   env: Record<string, string | undefined>;
@@ -26,6 +28,9 @@ export interface RefreshRequest {
 
 export async function refreshOnce(request: RefreshRequest): Promise<ReauthResult> {
   const { command } = request;
+  if (request.untrustedSource) {
+    return skipped(command, null, `it comes from ${request.untrustedSource}, a project rule file you have not trusted (authwrap trust ${request.untrustedSource})`);
+  }
   if (request.interactive && request.context !== 'interactive') {
     return skipped(command, null, `needs a person at a terminal; not run in ${request.context} context`);
   }

@@ -33,17 +33,25 @@ export function openStateDir(path: string): string {
 }
 
 export function readRecord(dir: string, key: string): ReauthRecord {
-  try {
-    return JSON.parse(readFileSync(join(dir, `${key}.json`), 'utf8')) as ReauthRecord;
-  } catch {
-    return {};
-  }
+  return readJsonFile<ReauthRecord>(join(dir, `${key}.json`)) ?? {};
 }
 
 export function writeRecord(dir: string, key: string, record: ReauthRecord): void {
-  const path = join(dir, `${key}.json`);
+  writeJsonFile(join(dir, `${key}.json`), record);
+}
+
+export function readJsonFile<T>(path: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes 0600 through a temporary file and a rename, so readers never see half a file. */
+export function writeJsonFile(path: string, value: unknown): void {
   const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, JSON.stringify(record), { mode: 0o600 });
+  writeFileSync(temporary, JSON.stringify(value), { mode: 0o600 });
   renameSync(temporary, path);
 }
 

@@ -89,6 +89,8 @@ export interface Verdict extends VerdictFields {
   retryable: boolean;
   /** The command may have done part of its work before the credential failed: replaying it is not safe. */
   replayUnsafe?: boolean;
+  /** The rule file the refresh command came from (trust is checked for project files). */
+  refreshSource?: string;
   /** The rule file's re-auth needs a person at a terminal. */
   refreshInteractive?: boolean;
   /** Environment variable the tool reads its credential from, if the rule file names one. */

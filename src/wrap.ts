@@ -16,6 +16,8 @@ export interface WrapIO {
   stderr: Writable;
   reauthContext: ReauthContext;
   stateDir: string;
+  /** The refresh command's file when it is a project file the user has not trusted. */
+  untrustedSource: (file: string | undefined) => string | undefined;
   log: (line: string) => void;
 }
 
@@ -68,8 +70,10 @@ export async function wrapCommand(invocation: Invocation, rules: ToolRules[], io
     reauth = await refreshOnce({
       command,
       tool,
-      // A re-auth the caller chose with --reauth is theirs to judge; the rule file's may need a person.
+      // A re-auth the caller chose with --reauth is theirs to judge; the rule file's may need a person,
+      // and one from a project's rule file runs only once the user trusts that file.
       interactive: !invocation.reauthCommand && verdict.refreshInteractive === true,
+      untrustedSource: !invocation.reauthCommand ? io.untrustedSource(verdict.refreshSource) : undefined,
       timeoutMs: invocation.reauthTimeoutMs,
       context: io.reauthContext,
       env: io.env,

@@ -1,6 +1,6 @@
 // Faults and load around the re-auth: concurrent callers, a holder that died, a failed re-auth
 // repeated by a looping agent, an unsafe state folder.
-import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createSandbox, parseEnvelope, runAuthwrap, runDemo } from './helpers/run.js';
@@ -110,5 +110,44 @@ describe('secrets in data', () => {
     expect(plain.data).toEqual(JSON.parse(output));
     const masked = parseEnvelope((await runAuthwrap(['--json', '--redact-data', '--', 'exit-with', '0', output], sandbox)).stdout);
     expect(masked.data).toEqual({ user: 'dev', password: '[REDACTED]', nested: { session_token: '[REDACTED]', note: 'key [REDACTED] here' }, tokens: ['[REDACTED]'] });
+  });
+});
+
+describe('no code runs without consent', () => {
+  const projectWithRules = async () => {
+    const sandbox = await expiredSandbox();
+    const project = join(sandbox.dir, 'cloned-repo');
+    const marker = join(sandbox.dir, 'project-reauth-ran');
+    mkdirSync(join(project, '.authwrap', 'classifiers'), { recursive: true });
+    mkdirSync(join(project, 'src'));
+    const file = join(project, '.authwrap', 'classifiers', 'democli.yaml');
+    writeFileSync(file, ['version: 1', 'tool: democli', 'commands: [democli]', `refresh_command: touch ${marker} && democli auth refresh`, 'rules: []'].join('\n'));
+    return { sandbox, project, marker, file };
+  };
+
+  it('a re-auth command from a project rule file does not run until the file is trusted', async () => {
+    const { sandbox, project, marker, file } = await projectWithRules();
+    const first = await runAuthwrap(['--json', '--', 'democli', 'deploy'], sandbox, { cwd: join(project, 'src') });
+    const envelope = parseEnvelope(first.stdout);
+    expect(first.exitCode).toBe(10);
+    expect(existsSync(marker)).toBe(false);
+    expect(envelope.error!.refresh_command).toBe(`touch ${marker} && democli auth refresh`);
+    expect(envelope.meta.reauth!.skipped).toBe(`it comes from ${file}, a project rule file you have not trusted (authwrap trust ${file})`);
+
+    const trust = await runAuthwrap(['trust'], sandbox, { cwd: project });
+    expect(trust.exitCode).toBe(0);
+    expect(String(trust.stdout)).toContain(`trusted ${file}`);
+    const second = await runAuthwrap(['--json', '--', 'democli', 'deploy'], sandbox, { cwd: join(project, 'src') });
+    expect(second.exitCode).toBe(0);
+    expect(existsSync(marker)).toBe(true);
+  });
+
+  it('trust is pinned to the content: an edited file must be trusted again', async () => {
+    const { sandbox, project, marker, file } = await projectWithRules();
+    await runAuthwrap(['trust', file], sandbox, { cwd: project });
+    writeFileSync(file, readFileSync(file, 'utf8').replace('democli auth refresh', 'democli auth refresh # edited'));
+    const result = await runAuthwrap(['--json', '--', 'democli', 'deploy'], sandbox, { cwd: project });
+    expect(result.exitCode).toBe(10);
+    expect(existsSync(marker)).toBe(false);
   });
 });

@@ -38,6 +38,8 @@ export interface ToolRules {
   tool: string;
   commands: string[];
   refreshCommand?: string;
+  /** The file the default refresh command came from. */
+  refreshSource?: string;
   refreshInteractive: boolean;
   hint?: string;
   envVars: string[];
@@ -67,6 +69,7 @@ export function compileRuleFile(file: RuleFile, source: string): ToolRules {
     tool: file.tool,
     commands: file.commands,
     refreshCommand: file.refresh_command,
+    refreshSource: file.refresh_command ? source : undefined,
     refreshInteractive: file.refresh_interactive ?? false,
     hint: file.hint,
     envVars: file.env_vars ?? [],

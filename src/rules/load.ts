@@ -17,12 +17,18 @@ export interface PrebuiltRuleFile {
 export interface RuleSources {
   builtinPath: string;
   userDir?: string;
+  /** The project's `.authwrap/classifiers`: its re-auth commands run only once trusted. */
+  projectDir?: string;
   extraPaths: string[];
 }
 
 export async function loadRules(sources: RuleSources): Promise<ToolRules[]> {
   const compiled = readPrebuilt(sources.builtinPath).map(({ source, file }) => compileRuleFile(file, source));
-  const userFiles = [...(sources.userDir ? listRuleFiles(sources.userDir, false) : []), ...sources.extraPaths.flatMap((p) => listRuleFiles(p, true))];
+  const userFiles = [
+    ...(sources.userDir ? listRuleFiles(sources.userDir, false) : []),
+    ...(sources.projectDir ? listRuleFiles(sources.projectDir, false) : []),
+    ...sources.extraPaths.flatMap((p) => listRuleFiles(p, true)),
+  ];
   for (const path of userFiles) compiled.push(compileRuleFile(await readRuleFile(path), path));
   return compiled;
 }

@@ -38,6 +38,7 @@ function layer(base: ToolRules, file: ToolRules): ToolRules {
     tool: base.tool,
     commands: [...new Set([...base.commands, ...file.commands])],
     refreshCommand: file.refreshCommand ?? base.refreshCommand,
+    refreshSource: file.refreshCommand ? file.refreshSource : base.refreshSource,
     refreshInteractive: file.refreshCommand ? file.refreshInteractive : base.refreshInteractive,
     hint: file.hint ?? base.hint,
     envVars: file.envVars.length > 0 ? file.envVars : base.envVars,

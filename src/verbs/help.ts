@@ -8,6 +8,7 @@ Usage:
   authwrap classify [--tool NAME] [--command NAME] [--exit-code N] [--stdout FILE] [--stderr FILE]
   authwrap rules list | validate [PATH...] | test [PATH...]
   authwrap schema envelope | classifier
+  authwrap trust [PATH...]
 
 Runs <command>, classifies what it printed and its exit code with the rule files, and on an
 expired credential runs the re-auth command once and the command once more.
@@ -22,6 +23,14 @@ Options (before --):
                            expiry); a retry that then succeeds settles it (env AUTHWRAP_REAUTH_AMBIGUOUS=1)
   --reauth-timeout SECS    stop the re-auth command after SECS seconds (default 300;
                            env AUTHWRAP_REAUTH_TIMEOUT)
+  --retry POLICY           when to retry after a successful re-auth: auth-rejected (default: unless a
+                           rule says the command had already started its work), always, never
+                           (env AUTHWRAP_RETRY)
+  --max-data-bytes N       --json: keep at most N bytes of stdout in "data" (default 4194304); the whole
+                           output then goes to a private file named in meta.stdout_file
+                           (env AUTHWRAP_MAX_DATA_BYTES)
+  --redact-data            --json: mask secret values inside "data", keeping it valid JSON
+                           (env AUTHWRAP_REDACT_DATA=1)
   --tool NAME              rule set to use (default: from the command's name; env AUTHWRAP_TOOL)
   --classifiers PATH       extra rule file or folder, repeatable (env AUTHWRAP_CLASSIFIERS, a
                            colon-separated list); user rules also load from
@@ -43,6 +52,11 @@ Examples:
   authwrap --json --reauth "democli auth refresh" -- democli deploy
   authwrap classify --tool aws --exit-code 255 --stderr captured.txt
   authwrap rules test ~/.config/authwrap/classifiers/mycli.yaml
+
+Rule files load from the built-in set, $XDG_CONFIG_HOME/authwrap/classifiers, the project's
+.authwrap/classifiers (its re-auth commands run only after \`authwrap trust\`), and --classifiers.
+State (re-auth lock and records, trusted files, spilled output) lives in
+$XDG_STATE_HOME/authwrap, 0700.
 `;
 
 export function printHelp(stdout: Writable): number {

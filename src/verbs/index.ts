@@ -8,6 +8,7 @@ import type { VerbName } from '../cli.js';
 
 export interface VerbContext {
   sources: RuleSources;
+  stateDir: string;
   stdout: Writable;
   stderr: Writable;
   env: Record<string, string | undefined>;
@@ -56,6 +57,15 @@ export async function runVerb(verb: VerbName, argv: string[], verbContext: VerbC
     if (args.help) return 0;
     const { runRulesVerb } = await import('./rules.js');
     return runRulesVerb(String(args._[0]), (args.paths as string[] | undefined) ?? [], Boolean(args.json), context);
+  }
+  if (verb === 'trust') {
+    const args = await parser
+      .usage('authwrap trust [PATH...]\n\nLets the re-auth commands in project rule files (.authwrap/classifiers) run. Trust is pinned to\nthe file content: after any change the file must be trusted again. Default: every project rule file.')
+      .command('$0 [paths..]', false)
+      .parseAsync();
+    if (args.help) return 0;
+    const { trustRuleFiles } = await import('./trust.js');
+    return trustRuleFiles((args.paths as string[] | undefined) ?? [], context);
   }
   const args = await parser
     .usage('authwrap schema <envelope|classifier>\n\nPrints the JSON Schema of the envelope or of a classifier rule file.')
