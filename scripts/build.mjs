@@ -1,29 +1,60 @@
-// Builds dist/: one bundled entry (lazy chunks for verbs, zod, yargs, chalk, yaml) and the
-// built-in rules, validated and stored as JSON.
+// Builds dist/: the hot path (`authwrap -- <cmd>`) as one bundle, dist/main.js, and every module
+// it imports lazily (verbs, re-auth, zod validation, the YAML parser, colours) as a bundle of
+// its own at the same relative path, so a successful call loads one file. Then the built-in
+// rules, validated once here and stored as JSON.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
+const src = join(root, 'src');
 const dist = join(root, 'dist');
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 
-const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning', legalComments: 'none' };
-// esbuild's ESM output still needs `require` for the CommonJS parts of some dependencies.
+const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning', legalComments: 'none', minifyWhitespace: true, minifySyntax: true };
+// esbuild's ESM output still needs `require` for the CommonJS parts of some dependencies (yaml).
 const banner = { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" };
+const outFor = (source) => join(dist, relative(src, source).replace(/\.ts$/, '.js'));
 
-await build({ ...common, entryPoints: [join(root, 'src/main.ts')], outdir: dist, splitting: true, chunkNames: '[name]-[hash]', banner, minifyWhitespace: true, minifySyntax: true });
+/** Leaves each `import()` of a local module external, pointing at that module's own bundle. */
+function lazyModules(entry, found) {
+  return {
+    name: 'lazy-modules',
+    setup(b) {
+      b.onResolve({ filter: /^\./ }, (args) => {
+        if (args.kind !== 'dynamic-import') return undefined;
+        const target = join(args.resolveDir, args.path.replace(/\.js$/, '.ts'));
+        found.add(target);
+        let path = relative(dirname(outFor(entry)), outFor(target));
+        if (!path.startsWith('.')) path = `./${path}`;
+        return { path, external: true };
+      });
+    },
+  };
+}
+
+const done = new Set();
+const queue = [join(src, 'main.ts')];
+while (queue.length > 0) {
+  const entry = queue.shift();
+  if (done.has(entry)) continue;
+  done.add(entry);
+  const found = new Set();
+  await build({ ...common, entryPoints: [entry], outfile: outFor(entry), banner, plugins: [lazyModules(entry, found)] });
+  queue.push(...found);
+}
 
 const tmp = join(tmpdir(), `authwrap-prebuild-${process.pid}.mjs`);
-await build({ ...common, entryPoints: [join(root, 'src/rules/prebuild.ts')], outfile: tmp, banner });
+await build({ ...common, entryPoints: [join(src, 'rules/prebuild.ts')], outfile: tmp, banner });
 try {
   const { prebuildRules } = await import(pathToFileURL(tmp).href);
-  const rules = await prebuildRules(join(root, 'classifiers'));
+  const { rules, examples } = await prebuildRules(join(root, 'classifiers'));
   writeFileSync(join(dist, 'builtin-rules.json'), JSON.stringify(rules));
-  console.log(`built dist/main.js and ${rules.length} built-in rule files (${rules.reduce((n, r) => n + r.file.rules.length, 0)} rules)`);
+  writeFileSync(join(dist, 'builtin-rules-examples.json'), JSON.stringify(examples));
+  console.log(`built ${done.size} bundles in dist/ and ${rules.length} built-in rule files (${rules.reduce((n, r) => n + r.file.rules.length, 0)} rules)`);
 } catch (error) {
   console.error(`build: ${error.message}`);
   process.exitCode = 1;

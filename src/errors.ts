@@ -25,6 +25,7 @@ export class AuthwrapError extends Error {
   }
 }
 
+/** By name, not instanceof: lazily loaded bundles carry their own copy of the class. */
 export function isAuthwrapError(error: unknown): error is AuthwrapError {
-  return error instanceof AuthwrapError;
+  return error instanceof Error && error.name === 'AuthwrapError' && 'code' in error && 'details' in error;
 }

@@ -7,16 +7,16 @@ import { setFlagsFromString } from 'node:v8';
 import { parseInvocation, type ParsedCommand } from './cli.js';
 import { buildEnvelope, buildFaultEnvelope } from './envelope.js';
 import { AuthwrapError, isAuthwrapError } from './errors.js';
-import { createRedactor, type Redactor } from './redact.js';
+import { createRedactor, redactData, type Redactor } from './redact.js';
 import { writeReport } from './report.js';
 import { decodeData } from './data.js';
-import { redactData } from './redact.js';
-import { loadRules, type RuleSources } from './rules/load.js';
-import { mergeRuleFiles } from './rules/select.js';
+import { compileRuleFile } from './rules/compile.js';
+import { readRuleSources, type RuleSources } from './rules/load.js';
+import { chooseTool, GENERIC_TOOL, mergeRuleFiles } from './rules/select.js';
 import type { ReauthContext } from './reauth.js';
 import { wrapCommand } from './wrap.js';
 import { stateDirOf } from './state.js';
-import { findProjectRulesDir, isTrusted } from './trust.js';
+import { findProjectRulesDir } from './rules/project.js';
 import type { Mode } from './types.js';
 
 export interface MainIO {
@@ -61,7 +61,12 @@ async function dispatch(parsed: ParsedCommand, io: MainIO, redact: Redactor): Pr
   }
   const { invocation } = parsed;
   const log = invocation.verbose ? (line: string) => void io.stderr.write(redact(`authwrap: ${line}\n`)) : () => {};
-  const rules = mergeRuleFiles(await loadRules(sources));
+  // Compile only the files of the tool this command belongs to, and the generic ones.
+  const entries = await readRuleSources(sources);
+  const tool = chooseTool(entries.map((entry) => entry.file), invocation.command, invocation.tool);
+  const rules = mergeRuleFiles(
+    entries.filter(({ file }) => file.tool === tool || file.tool === GENERIC_TOOL).map(({ source, file }) => compileRuleFile(file, source)),
+  );
   const outcome = await wrapCommand(invocation, rules, {
     env: io.env,
     stdin: io.stdin,
@@ -69,7 +74,7 @@ async function dispatch(parsed: ParsedCommand, io: MainIO, redact: Redactor): Pr
     stderr: io.stderr,
     reauthContext: reauthContextOf(io),
     stateDir: stateDirOf(io.env),
-    untrustedSource: (file) => (file && sources.projectDir && file.startsWith(sources.projectDir) && !isTrusted(stateDirOf(io.env), file) ? file : undefined),
+    projectRulesDir: sources.projectDir,
     log,
   });
   const last = outcome.attempts.at(-1);

@@ -30,8 +30,9 @@ export interface Redactor {
 
 /** Builds a redactor that also masks the literal values of secret-looking environment variables. */
 export function createRedactor(env: Record<string, string | undefined> = {}): Redactor {
-  const literals = collectSecretEnvValues(env);
-  return (text: string) => redactSecrets(text, literals);
+  // Scanned on first use: a successful call never redacts anything.
+  let literals: string[] | undefined;
+  return (text: string) => redactSecrets(text, (literals ??= collectSecretEnvValues(env)));
 }
 
 export function redactSecrets(text: string, literals: string[] = []): string {

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { runReauth, type ReauthContext } from './reauth.js';
 import { openStateDir, readRecord, withLock, writeRecord } from './state.js';
+import { isTrusted } from './trust.js';
 import type { ReauthResult } from './types.js';
 
 export const FAILURE_COOLDOWN_MS = 60_000;
@@ -15,8 +16,8 @@ export interface RefreshRequest {
   command: string;
   tool: string;
   interactive: boolean;
-  /** Set when the command comes from a project rule file that is not trusted. */
-  untrustedSource?: string;
+  /** Set when the command comes from a project rule file: it runs only if that file is trusted. */
+  projectSource?: string;
   timeoutMs: number;
   context: ReauthContext;
   env: Record<string, string | undefined>;
@@ -28,8 +29,8 @@ export interface RefreshRequest {
 
 export async function refreshOnce(request: RefreshRequest): Promise<ReauthResult> {
   const { command } = request;
-  if (request.untrustedSource) {
-    return skipped(command, null, `it comes from ${request.untrustedSource}, a project rule file you have not trusted (authwrap trust ${request.untrustedSource})`);
+  if (request.projectSource && !isTrusted(request.stateDir, request.projectSource)) {
+    return skipped(command, null, `it comes from ${request.projectSource}, a project rule file you have not trusted (authwrap trust ${request.projectSource})`);
   }
   if (request.interactive && request.context !== 'interactive') {
     return skipped(command, null, `needs a person at a terminal; not run in ${request.context} context`);

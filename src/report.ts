@@ -31,7 +31,7 @@ export async function writeReport(envelope: Envelope, target: ReportTarget): Pro
 }
 
 async function formatHumanLine(envelope: Envelope): Promise<string> {
-  const { default: chalk } = await import('chalk');
+  const { chalk } = await import('./color.js');
   const error = envelope.error!;
   const next =
     error.code === 'CREDENTIALS_EXPIRED' ? (error.refresh_command ? `run: ${error.refresh_command}` : 'renew the credential, then retry')

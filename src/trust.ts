@@ -1,21 +1,11 @@
 // Project rule files come with a repository someone else wrote, so a re-auth command in one runs
 // only after the user trusts that file, pinned by a hash of its content (as direnv's allow does).
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { openStateDir, readJsonFile, writeJsonFile } from './state.js';
 
 const TRUST_FILE = 'trusted-rule-files.json';
-export const PROJECT_RULES_DIR = join('.authwrap', 'classifiers');
-
-/** The nearest `.authwrap/classifiers` folder from cwd upwards, if any. */
-export function findProjectRulesDir(cwd: string): string | undefined {
-  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
-    const candidate = join(dir, PROJECT_RULES_DIR);
-    if (existsSync(candidate) && statSync(candidate).isDirectory()) return candidate;
-    if (dirname(dir) === dir) return undefined;
-  }
-}
 
 export function isTrusted(stateDir: string, file: string): boolean {
   const trusted = readJsonFile<Record<string, string>>(join(stateDir, TRUST_FILE)) ?? {};

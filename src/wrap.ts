@@ -16,8 +16,8 @@ export interface WrapIO {
   stderr: Writable;
   reauthContext: ReauthContext;
   stateDir: string;
-  /** The refresh command's file when it is a project file the user has not trusted. */
-  untrustedSource: (file: string | undefined) => string | undefined;
+  /** The project's rule folder: re-auth commands from files in it run only once trusted. */
+  projectRulesDir?: string;
   log: (line: string) => void;
 }
 
@@ -73,7 +73,7 @@ export async function wrapCommand(invocation: Invocation, rules: ToolRules[], io
       // A re-auth the caller chose with --reauth is theirs to judge; the rule file's may need a person,
       // and one from a project's rule file runs only once the user trusts that file.
       interactive: !invocation.reauthCommand && verdict.refreshInteractive === true,
-      untrustedSource: !invocation.reauthCommand ? io.untrustedSource(verdict.refreshSource) : undefined,
+      projectSource: !invocation.reauthCommand && io.projectRulesDir && verdict.refreshSource?.startsWith(io.projectRulesDir) ? verdict.refreshSource : undefined,
       timeoutMs: invocation.reauthTimeoutMs,
       context: io.reauthContext,
       env: io.env,

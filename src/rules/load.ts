@@ -4,15 +4,18 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuthwrapError } from '../errors.js';
 import { compileRuleFile, type ToolRules } from './compile.js';
-import type { RuleFile } from './schema.js';
+import type { RuleExample, RuleFile } from './schema.js';
 
 const RULE_FILE = /\.(ya?ml|json)$/i;
 
-/** A built-in file as the build step stored it: already validated. */
-export interface PrebuiltRuleFile {
+/** A rule file and where it came from; built-in ones were validated at build time. */
+export interface RuleFileEntry {
   source: string;
   file: RuleFile;
 }
+
+/** Built-in rule examples, stored apart from the rules so start-up does not parse them. */
+export type PrebuiltExamples = Record<string, Record<string, RuleExample[]>>;
 
 export interface RuleSources {
   builtinPath: string;
@@ -22,15 +25,26 @@ export interface RuleSources {
   extraPaths: string[];
 }
 
+/** Compiled rules of every source, examples included (for the verbs). */
 export async function loadRules(sources: RuleSources): Promise<ToolRules[]> {
-  const compiled = readPrebuilt(sources.builtinPath).map(({ source, file }) => compileRuleFile(file, source));
+  const entries = await readRuleSources(sources);
+  const examples = readJson<PrebuiltExamples>(sources.builtinPath.replace(/\.json$/, '-examples.json')) ?? {};
+  return entries.map(({ source, file }) => {
+    const withExamples = examples[source] ? { ...file, rules: file.rules.map((rule) => ({ ...rule, examples: examples[source]![rule.id] ?? rule.examples })) } : file;
+    return compileRuleFile(withExamples, source);
+  });
+}
+
+/** Every rule file in layering order, read and validated but not compiled. */
+export async function readRuleSources(sources: RuleSources): Promise<RuleFileEntry[]> {
+  const entries = readPrebuilt(sources.builtinPath);
   const userFiles = [
     ...(sources.userDir ? listRuleFiles(sources.userDir, false) : []),
     ...(sources.projectDir ? listRuleFiles(sources.projectDir, false) : []),
     ...sources.extraPaths.flatMap((p) => listRuleFiles(p, true)),
   ];
-  for (const path of userFiles) compiled.push(compileRuleFile(await readRuleFile(path), path));
-  return compiled;
+  for (const path of userFiles) entries.push({ source: path, file: await readRuleFile(path) });
+  return entries;
 }
 
 /** Reads, parses and validates one user rule file; errors name the file, rule and field. */
@@ -62,11 +76,17 @@ export function listRuleFiles(path: string, mustExist: boolean): string[] {
     .map((name) => join(path, name));
 }
 
-function readPrebuilt(path: string): PrebuiltRuleFile[] {
+function readPrebuilt(path: string): RuleFileEntry[] {
+  const entries = readJson<RuleFileEntry[]>(path);
+  if (!entries) throw new AuthwrapError('UNREADABLE_FILE', `${path}: built-in rules are missing or unreadable; run \`npm run build\``, { file: path });
+  return entries;
+}
+
+function readJson<T>(path: string): T | undefined {
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as PrebuiltRuleFile[];
-  } catch (error) {
-    throw new AuthwrapError('UNREADABLE_FILE', `${path}: built-in rules are missing or unreadable; run \`npm run build\``, { file: path, value: String(error) });
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch {
+    return undefined;
   }
 }
 
@@ -79,9 +99,7 @@ function parseJson(text: string, path: string): unknown {
 }
 
 async function parseYaml(text: string, path: string): Promise<unknown> {
-  // yaml is CommonJS under Node; a bundled dynamic import puts its exports on `default`.
-  const yaml = (await import('yaml')) as typeof import('yaml') & { default?: typeof import('yaml') };
-  const parse = yaml.parse ?? yaml.default!.parse;
+  const { parse } = await import('../yaml.js');
   try {
     return parse(text, { prettyErrors: true });
   } catch (error) {

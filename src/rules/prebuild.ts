@@ -2,15 +2,18 @@
 // reads a JSON file and never runs zod or a YAML parser over them.
 import { basename } from 'node:path';
 import { compileRuleFile } from './compile.js';
-import { listRuleFiles, readRuleFile, type PrebuiltRuleFile } from './load.js';
+import { listRuleFiles, readRuleFile, type PrebuiltExamples, type RuleFileEntry } from './load.js';
 
-export async function prebuildRules(folder: string): Promise<PrebuiltRuleFile[]> {
-  const prebuilt: PrebuiltRuleFile[] = [];
+/** The built-in files without their examples, and the examples apart (only `rules test` reads them). */
+export async function prebuildRules(folder: string): Promise<{ rules: RuleFileEntry[]; examples: PrebuiltExamples }> {
+  const rules: RuleFileEntry[] = [];
+  const examples: PrebuiltExamples = {};
   for (const path of listRuleFiles(folder, true)) {
     const file = await readRuleFile(path);
     const source = `classifiers/${basename(path)}`;
     compileRuleFile(file, source);
-    prebuilt.push({ source, file });
+    examples[source] = Object.fromEntries(file.rules.map((rule) => [rule.id, rule.examples ?? []]));
+    rules.push({ source, file: { ...file, rules: file.rules.map(({ examples: _examples, ...rule }) => rule) } });
   }
-  return prebuilt;
+  return { rules, examples };
 }

@@ -15,13 +15,16 @@ export function mergeRuleFiles(files: ToolRules[]): ToolRules[] {
 
 /** The tool's own rules, then the generic ones, in the order they are tried. */
 export function selectRules(merged: ToolRules[], command: string, toolOverride?: string): { tool: string; sets: ToolRules[] } {
+  const tool = chooseTool(merged, command, toolOverride);
+  const sets = [merged.find((set) => set.tool === tool && tool !== GENERIC_TOOL), merged.find((set) => set.tool === GENERIC_TOOL)];
+  return { tool: tool ?? commandName(command), sets: sets.filter((set): set is ToolRules => set !== undefined) };
+}
+
+/** The tool a command belongs to: --tool, else the last file whose `commands` name it (later sources win). */
+export function chooseTool(files: Array<{ tool: string; commands: string[] }>, command: string, toolOverride?: string): string | undefined {
+  if (toolOverride) return toolOverride;
   const name = commandName(command);
-  const generic = merged.find((set) => set.tool === GENERIC_TOOL);
-  const own = toolOverride
-    ? merged.find((set) => set.tool === toolOverride)
-    : [...merged].reverse().find((set) => set.tool !== GENERIC_TOOL && set.commands.includes(name));
-  const sets = [own, generic].filter((set): set is ToolRules => set !== undefined);
-  return { tool: own?.tool ?? toolOverride ?? name, sets: [...new Set(sets)] };
+  return [...files].reverse().find((file) => file.tool !== GENERIC_TOOL && file.commands.includes(name))?.tool;
 }
 
 /** `aws`, `/usr/local/bin/gcloud`, `gh.exe`, `C:\\bin\\az.cmd` → aws, gcloud, gh, az. */

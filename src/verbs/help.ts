@@ -65,7 +65,8 @@ export function printHelp(stdout: Writable): number {
 }
 
 export function printVersion(stdout: Writable): number {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  // dist/verbs/help.js and src/verbs/help.ts both sit two folders below the package root.
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   stdout.write(`${pkg.version}\n`);
   return 0;
 }
