@@ -61,12 +61,12 @@ async function dispatch(parsed: ParsedCommand, io: MainIO, redact: Redactor): Pr
   }
   const { invocation } = parsed;
   const log = invocation.verbose ? (line: string) => void io.stderr.write(redact(`authwrap: ${line}\n`)) : () => {};
-  // Compile only the files of the tool this command belongs to, and the generic ones.
+  // Built-in files were checked at build time: compile only the ones this command needs. Users'
+  // files are always compiled, so a broken one is reported before anything runs.
   const entries = await readRuleSources(sources);
   const tool = chooseTool(entries.map((entry) => entry.file), invocation.command, invocation.tool);
-  const rules = mergeRuleFiles(
-    entries.filter(({ file }) => file.tool === tool || file.tool === GENERIC_TOOL).map(({ source, file }) => compileRuleFile(file, source)),
-  );
+  const needed = entries.filter(({ file, builtin }) => !builtin || file.tool === tool || file.tool === GENERIC_TOOL);
+  const rules = mergeRuleFiles(needed.map(({ source, file }) => compileRuleFile(file, source)));
   const outcome = await wrapCommand(invocation, rules, {
     env: io.env,
     stdin: io.stdin,

@@ -32,9 +32,9 @@ export function createDataSink(limit: number, stateDir: string): DataSink {
         mkdirSync(dir, { recursive: true, mode: 0o700 });
         path = join(dir, `stdout-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}.out`);
         fd = openSync(path, 'wx', 0o600);
-        for (const earlier of kept) writeSync(fd, earlier);
+        for (const earlier of kept) writeFully(fd, earlier);
       }
-      writeSync(fd, chunk);
+      writeFully(fd, chunk);
     } catch (error) {
       failure = (error as Error).message;
       path = null;
@@ -62,4 +62,9 @@ export function createDataSink(limit: number, stateDir: string): DataSink {
       if (fd !== undefined) closeSync(fd);
     },
   };
+}
+
+/** write(2) may write less than asked, on a busy machine too: loop until all of it is out. */
+function writeFully(fd: number, buffer: Buffer): void {
+  for (let offset = 0; offset < buffer.length; ) offset += writeSync(fd, buffer, offset);
 }

@@ -12,6 +12,8 @@ const RULE_FILE = /\.(ya?ml|json)$/i;
 export interface RuleFileEntry {
   source: string;
   file: RuleFile;
+  /** Validated and compiled at build time; users' files are compiled whenever they load. */
+  builtin?: boolean;
 }
 
 /** Built-in rule examples, stored apart from the rules so start-up does not parse them. */
@@ -79,7 +81,7 @@ export function listRuleFiles(path: string, mustExist: boolean): string[] {
 function readPrebuilt(path: string): RuleFileEntry[] {
   const entries = readJson<RuleFileEntry[]>(path);
   if (!entries) throw new AuthwrapError('UNREADABLE_FILE', `${path}: built-in rules are missing or unreadable; run \`npm run build\``, { file: path });
-  return entries;
+  return entries.map((entry) => ({ ...entry, builtin: true }));
 }
 
 function readJson<T>(path: string): T | undefined {
