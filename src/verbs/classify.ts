@@ -1,12 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { textOutput } from '../capture.js';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { OutputWindow, readFileWindow, textOutput } from '../capture.js';
 import { classifyAttempt } from '../classify.js';
 import { buildEnvelope } from '../envelope.js';
 import { decodeData } from '../data.js';
 import { AuthwrapError } from '../errors.js';
 import { loadRules } from '../rules/load.js';
 import { commandName, mergeRuleFiles, selectRules } from '../rules/select.js';
-import type { Attempt } from '../types.js';
+import type { Attempt, OutputText } from '../types.js';
 import type { VerbContext } from './index.js';
 
 export interface ClassifyRequest {
@@ -28,9 +28,9 @@ export async function classifyCaptured(request: ClassifyRequest, context: VerbCo
     exitCode: request.exitCode,
     signal: null,
     spawnError: null,
-    stdout: textOutput(stdout.toString('utf8')),
-    stderr: textOutput(stderr.toString('utf8')),
-    data: stdout,
+    stdout: stdout.window,
+    stderr: stderr.window,
+    data: stdout.data,
     dataTruncated: false,
     dataFile: null,
     dataFileError: null,
@@ -43,7 +43,7 @@ export async function classifyCaptured(request: ClassifyRequest, context: VerbCo
     sets,
     { command: commandName(command), tool, args: [], env: context.env },
   );
-  const decoded = decodeData(stdout, { truncated: false, limit: stdout.length, file: null, fileError: null });
+  const decoded = decodeData(stdout.data, { truncated: stdout.truncated, limit: stdout.data.length, file: null, fileError: null });
   const { envelope, exitCode } = buildEnvelope(
     { tool, attempts: [attempt], verdict, reauth: null, warnings: decoded.warnings, durationMs: 0 },
     decoded.data,
@@ -53,10 +53,34 @@ export async function classifyCaptured(request: ClassifyRequest, context: VerbCo
   return exitCode;
 }
 
-function readCaptured(path: string | undefined): Buffer {
-  if (path === undefined) return Buffer.alloc(0);
+/** Most of `data` is kept, but only the two ends of each file are read for classification. */
+const DATA_BYTES = 4 * 1024 * 1024;
+
+interface Captured {
+  window: OutputText;
+  data: Buffer;
+  truncated: boolean;
+}
+
+function readCaptured(path: string | undefined): Captured {
+  if (path === undefined) return { window: textOutput(''), data: Buffer.alloc(0), truncated: false };
   try {
-    return readFileSync(path === '-' ? 0 : path);
+    if (path === '-') {
+      const all = readFileSync(0);
+      const window = new OutputWindow();
+      window.push(all);
+      return { window: window.read(), data: all.subarray(0, DATA_BYTES), truncated: all.length > DATA_BYTES };
+    }
+    const fd = openSync(path, 'r');
+    try {
+      const { size } = fstatSync(fd);
+      const readAt = (handle: number, buffer: Buffer, position: number) => readSync(handle, buffer, 0, buffer.length, position);
+      const data = Buffer.alloc(Math.min(size, DATA_BYTES));
+      readAt(fd, data, 0);
+      return { window: readFileWindow(fd, readAt, size), data, truncated: size > DATA_BYTES };
+    } finally {
+      closeSync(fd);
+    }
   } catch (error) {
     throw new AuthwrapError('UNREADABLE_FILE', `${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { file: path });
   }
