@@ -16,7 +16,8 @@ export type ParsedCommand =
   | { kind: 'version' };
 
 const FLAGS_WITH_VALUE = new Set(['--reauth', '--tool', '--classifiers', '--reauth-timeout', '--retry', '--max-data-bytes']);
-const FLAGS = new Set(['--json', '--no-reauth', '--reauth-ambiguous', '--redact-data', '--verbose', '-v', '--help', '-h', '--version', '-V', ...FLAGS_WITH_VALUE]);
+/** Every option the wrapper accepts; the help text must describe each (test/cli.test.ts checks). */
+export const FLAGS = new Set(['--json', '--no-reauth', '--reauth-ambiguous', '--redact-data', '--verbose', '-v', '--help', '-h', '--version', '-V', ...FLAGS_WITH_VALUE]);
 
 /** Splits argv at the first `--` (or the first word that is not an option); the command's own argv is never parsed. */
 export function parseInvocation(argv: string[], env: Record<string, string | undefined>): ParsedCommand {

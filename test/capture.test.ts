@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { OutputWindow } from '../src/capture.js';
+import { closeSync, mkdtempSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OutputWindow, readFileWindow, WINDOW_BYTES } from '../src/capture.js';
 import { fillTemplate } from '../src/template.js';
 
 describe('OutputWindow', () => {
@@ -25,6 +28,28 @@ describe('OutputWindow', () => {
     const chunk = Buffer.alloc(64 * 1024, 'a');
     for (let i = 0; i < 200; i++) window.push(chunk);
     expect(window.read().text.length).toBeLessThan(4 * 1024 + 100 + 64 * 1024);
+  });
+});
+
+describe('readFileWindow', () => {
+  it('reads only the two ends of a large file, and says how much it did not read', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'authwrap-window-')), 'big.txt');
+    const middle = 'm'.repeat(3 * WINDOW_BYTES);
+    writeFileSync(path, `START${'h'.repeat(WINDOW_BYTES)}${middle}${'t'.repeat(WINDOW_BYTES)}END`);
+    const fd = openSync(path, 'r');
+    let bytesRead = 0;
+    const readAt = (handle: number, buffer: Buffer, position: number) => {
+      const got = readSync(handle, buffer, 0, buffer.length, position);
+      bytesRead += got;
+      return got;
+    };
+    const window = readFileWindow(fd, readAt, 5 * WINDOW_BYTES + 8);
+    closeSync(fd);
+    expect(bytesRead).toBe(2 * WINDOW_BYTES);
+    expect(window.totalBytes).toBe(5 * WINDOW_BYTES + 8);
+    expect(window.text.startsWith('START')).toBe(true);
+    expect(window.text.endsWith('tttEND')).toBe(true);
+    expect(window.text).toContain(`[authwrap: ${3 * WINDOW_BYTES + 8} bytes not kept]`);
   });
 });
 

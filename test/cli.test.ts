@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseInvocation } from '../src/cli.js';
+import { FLAGS, parseInvocation } from '../src/cli.js';
+import { HELP } from '../src/verbs/help.js';
 
 describe('parseInvocation', () => {
   it('splits at the first -- and never parses the command\'s own arguments', () => {
@@ -41,5 +42,11 @@ describe('parseInvocation', () => {
   it('no command means help', () => {
     expect(parseInvocation([], {})).toEqual({ kind: 'help' });
     expect(parseInvocation(['--version'], {})).toEqual({ kind: 'version' });
+  });
+});
+
+describe('--help', () => {
+  it.each([...FLAGS])('describes %s', (flag) => {
+    expect(HELP).toMatch(new RegExp(`(^|[ ,])${flag.replace(/[-]/g, '\\-')}([ ,=]|$)`, 'm'));
   });
 });
