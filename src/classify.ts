@@ -2,7 +2,9 @@
 // tests run exactly the code the wrapper runs.
 import { parseJsonDocs, readJsonPath, type JsonDoc } from './json.js';
 import type { CompiledRule, JsonTest, ToolRules } from './rules/compile.js';
+import { pickEnvVar, readContext } from './context.js';
 import { fillTemplate } from './template.js';
+import { normalizeTimestamp } from './time.js';
 import type { AuthCode, OutputText, Verdict, VerdictCode } from './types.js';
 
 export interface ClassifyInput {
@@ -136,38 +138,8 @@ function buildVerdict(rule: CompiledRule, set: ToolRules, groups: Record<string,
   };
 }
 
-/** Context placeholders: a flag's value from argv (`--profile x`, `--profile=x`), else an env var. */
-function readContext(set: ToolRules, context: ClassifyContext): Record<string, string | undefined> {
-  const values: Record<string, string | undefined> = {};
-  for (const [name, spec] of Object.entries(set.context)) {
-    values[name] = (spec.arg ? readFlag(context.args, spec.arg) : undefined) ?? (spec.env ? context.env[spec.env] : undefined);
-  }
-  return values;
-}
-
-function readFlag(args: string[], flag: string): string | undefined {
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === flag) return args[i + 1];
-    if (arg.startsWith(`${flag}=`)) return arg.slice(flag.length + 1);
-  }
-  return undefined;
-}
-
-function pickEnvVar(names: string[], env: Record<string, string | undefined>): string | undefined {
-  return names.find((name) => env[name] !== undefined) ?? names[0];
-}
-
 function fillOptional(template: string | undefined, values: Record<string, string | undefined>): string | undefined {
   return template === undefined ? undefined : fillTemplate(template, values);
-}
-
-/** ISO-8601 in UTC when the text reads as a time (ISO, RFC 1123, epoch seconds), else undefined. */
-export function normalizeTimestamp(text: string): string | undefined {
-  const trimmed = text.trim();
-  const epoch = /^\d{9,11}$/.test(trimmed) ? Number(trimmed) * 1000 : undefined;
-  const ms = epoch ?? Date.parse(trimmed.replace(/ UTC$/, 'Z').replace(/^(\d{4}-\d\d-\d\d) (\d)/, '$1T$2'));
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString().replace('.000Z', 'Z');
 }
 
 type LazyDocs = (stream: 'stdout' | 'stderr' | 'any') => JsonDoc[];

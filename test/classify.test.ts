@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { textOutput } from '../src/capture.js';
-import { classifyAttempt, normalizeTimestamp } from '../src/classify.js';
+import { classifyAttempt } from '../src/classify.js';
+import { normalizeTimestamp } from '../src/time.js';
 import { compileRuleFile } from '../src/rules/compile.js';
 import { validateRuleFile } from '../src/rules/validate.js';
 

@@ -2,6 +2,7 @@
 // named groups and placeholders are known, ids are unique.
 import { AuthwrapError } from '../errors.js';
 import { listPlaceholders } from '../template.js';
+import { buildRegExp, namedGroups } from './pattern.js';
 import type { VerdictCode } from '../types.js';
 import type { FieldValueSpec, JsonTestSpec, PatternSpec, Rule, RuleFile } from './schema.js';
 
@@ -133,34 +134,6 @@ function compileRule(rule: Rule, source: string, contextNames: Set<string>): Com
   return compiled;
 }
 
-/** Features V8's linear-time engine cannot run; without them no pattern can hang authwrap. */
-const NON_LINEAR_FEATURES: Array<[RegExp, string]> = [
-  [/\\[1-9]|\\k</, 'backreferences'],
-  [/\(\?<?[=!]/, 'lookahead or lookbehind'],
-];
-
-function buildRegExp(pattern: string, flags: string, where: { file: string; rule: string; field: string }): RegExp {
-  for (const [feature, name] of NON_LINEAR_FEATURES) {
-    if (feature.test(pattern)) {
-      throw new AuthwrapError(
-        'INVALID_RULES',
-        `${where.file} › rule ${where.rule} › ${where.field}: ${name} are not allowed; rule patterns must run in linear time (plain groups, classes, alternation and repetition are fine)`,
-        { ...where, value: pattern },
-      );
-    }
-  }
-  try {
-    return new RegExp(pattern, flags);
-  } catch (error) {
-    const reason = (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '');
-    throw new AuthwrapError(
-      'INVALID_RULES',
-      `${where.file} › rule ${where.rule} › ${where.field}: ${reason.toLowerCase()}; expected a JavaScript regular expression`,
-      { ...where, value: pattern },
-    );
-  }
-}
-
 function checkPlaceholders(
   template: string,
   contextNames: Set<string>,
@@ -178,8 +151,4 @@ function checkPlaceholders(
     );
   }
   return names;
-}
-
-function namedGroups(pattern: string): string[] {
-  return [...pattern.matchAll(/\(\?<([A-Za-z_][A-Za-z0-9_]*)>/g)].map((match) => match[1]!);
 }

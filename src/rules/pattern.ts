@@ -1,0 +1,42 @@
+// Rule patterns → RegExps, refusing what cannot run in linear time, with messages that name
+// the file, the rule and the field.
+import { AuthwrapError } from '../errors.js';
+
+export interface PatternPlace {
+  file: string;
+  rule: string;
+  field: string;
+}
+
+/** Features V8's linear-time engine cannot run; without them no pattern can hang authwrap. */
+const NON_LINEAR_FEATURES: Array<[RegExp, string]> = [
+  [/\\[1-9]|\\k</, 'backreferences'],
+  [/\(\?<?[=!]/, 'lookahead or lookbehind'],
+];
+
+export function buildRegExp(pattern: string, flags: string, where: PatternPlace): RegExp {
+  for (const [feature, name] of NON_LINEAR_FEATURES) {
+    if (feature.test(pattern)) {
+      throw new AuthwrapError(
+        'INVALID_RULES',
+        `${where.file} › rule ${where.rule} › ${where.field}: ${name} are not allowed; rule patterns must run in linear time (plain groups, classes, alternation and repetition are fine)`,
+        { ...where, value: pattern },
+      );
+    }
+  }
+  try {
+    return new RegExp(pattern, flags);
+  } catch (error) {
+    const reason = (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '');
+    throw new AuthwrapError(
+      'INVALID_RULES',
+      `${where.file} › rule ${where.rule} › ${where.field}: ${reason.toLowerCase()}; expected a JavaScript regular expression`,
+      { ...where, value: pattern },
+    );
+  }
+}
+
+/** Names of the named groups in a pattern. */
+export function namedGroups(pattern: string): string[] {
+  return [...pattern.matchAll(/\(\?<([A-Za-z_][A-Za-z0-9_]*)>/g)].map((match) => match[1]!);
+}
