@@ -62,6 +62,7 @@ export function isReauthSuccess(result: ReauthResult): boolean {
 export function describeReauthFailure(result: ReauthResult, timeoutMs: number): string {
   if (result.skipped) return `re-auth "${result.command}" not run: ${result.skipped}; run it yourself, then retry`;
   if (result.timedOut) return `re-auth timed out after ${timeoutMs} ms and was stopped`;
+  if (result.exitCode === null) return 're-auth was killed by a signal';
   return `re-auth exited with code ${result.exitCode}`;
 }
 

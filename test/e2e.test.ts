@@ -272,3 +272,16 @@ describe('authwrap -- <cmd>', () => {
     expect(envelope.error!.rule).toMatch(/authwrap\/classifiers\/democli\.yaml#not-logged-in$/);
   });
 });
+
+describe('authwrap --version and --help', () => {
+  it('--version prints the package version', async () => {
+    const result = await runAuthwrap(['--version'], createSandbox());
+    expect(result.stdout).toBe(`${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version}\n`);
+  });
+
+  it('--help starts with the usage and exits 0', async () => {
+    const result = await runAuthwrap(['--help'], createSandbox());
+    expect(result.exitCode).toBe(0);
+    expect(String(result.stdout).split('\n').slice(2, 4)).toEqual(['Usage:', '  authwrap [options] -- <command> [args...]']);
+  });
+});

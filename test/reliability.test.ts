@@ -151,3 +151,49 @@ describe('no code runs without consent', () => {
     expect(existsSync(marker)).toBe(false);
   });
 });
+
+describe('faults around the re-auth', () => {
+  it('a lock holder killed mid-refresh: the next caller takes the lock over and refreshes', async () => {
+    const sandbox = await expiredSandbox();
+    const holder = runAuthwrap(['--json', '--reauth', 'sleep 30', '--', 'democli', 'status'], sandbox);
+    const stateDir = join(sandbox.env.XDG_STATE_HOME!, 'authwrap');
+    for (let waited = 0; !(existsSync(stateDir) && readdirSync(stateDir).some((name) => name.endsWith('.lock'))); waited += 50) {
+      if (waited > 10_000) throw new Error('the first caller never took the lock');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    holder.kill('SIGKILL');
+    await holder;
+    const started = Date.now();
+    const next = await runAuthwrap(['--json', '--', 'democli', 'status'], sandbox);
+    expect(next.exitCode).toBe(0);
+    expect(sandbox.refreshCount()).toBe(1);
+    expect(Date.now() - started).toBeLessThan(5000);
+  }, 30_000);
+
+  it('a re-auth that crashes (killed by a signal) → exit 10, and the warning says so', async () => {
+    const sandbox = await expiredSandbox();
+    const result = await runAuthwrap(['--json', '--reauth', 'kill -9 $$', '--', 'democli', 'status'], sandbox);
+    const envelope = parseEnvelope(result.stdout);
+    expect(result.exitCode).toBe(10);
+    expect(envelope.meta.reauth).toMatchObject({ exit_code: null, timed_out: false });
+    expect(envelope.warnings).toEqual(['re-auth was killed by a signal']);
+  });
+
+  it('a command that failed before reading its large stdin is retried with all of it', async () => {
+    const sandbox = await expiredSandbox();
+    const result = await runAuthwrap(['--json', '--', 'democli', 'upload'], sandbox, { input: 'x'.repeat(17 * 1024 * 1024) });
+    expect(result.exitCode).toBe(0);
+    expect(parseEnvelope(result.stdout).data).toMatchObject({ ok: true, bytes: 17 * 1024 * 1024 });
+  }, 30_000);
+
+  it('a command that consumed more stdin than can be replayed: the re-auth runs, no retry, and the warning says why', async () => {
+    const sandbox = await expiredSandbox();
+    const input = 'x'.repeat(17 * 1024 * 1024);
+    const result = await runAuthwrap(['--json', '--tool', 'democli', '--', 'sh', '-c', 'cat >/dev/null; exec democli status'], sandbox, { input });
+    const envelope = parseEnvelope(result.stdout);
+    expect(result.exitCode).toBe(10);
+    expect(sandbox.refreshCount()).toBe(1);
+    expect(envelope.meta.attempts).toBe(1);
+    expect(envelope.warnings).toEqual([`re-auth succeeded but the command was not retried: its stdin exceeded ${16 * 1024 * 1024} bytes and cannot be replayed; run it again`]);
+  }, 30_000);
+});
