@@ -95,7 +95,8 @@ function buildVerdict(rule: CompiledRule, set: ToolRules, groups: Record<string,
   const field = (name: string): string | undefined => {
     const spec = rule.fields[name];
     if (spec === undefined) return groups[name];
-    if (typeof spec === 'string') return fillTemplate(spec, values);
+    // A template with nothing to fill falls back to the named group of the same name.
+    if (typeof spec === 'string') return fillTemplate(spec, values) ?? groups[name];
     const paths = [spec.json].flat();
     const found = paths.flatMap((path) => docs(spec.stream ?? 'any').flatMap((doc) => readJsonPath(doc, path))).find((v) => v !== null && v !== '');
     return found === undefined || found === null ? undefined : typeof found === 'string' ? found : JSON.stringify(found);
