@@ -10,8 +10,9 @@ import { makeCertificate, startService } from '../fixtures/clients/services.mjs'
 
 const root = new URL('..', import.meta.url).pathname;
 const only = process.argv.slice(2);
-for (const [tool, client] of Object.entries(CLIENTS)) {
-  if (only.length > 0 && !only.includes(tool)) continue;
+for (const [name, client] of Object.entries(CLIENTS)) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  const tool = client.tool ?? name;
   const dir = mkdtempSync(join(tmpdir(), `authwrap-capture-${tool}-`));
   const cert = client.https ? makeCertificate(dir) : undefined;
   const service = client.service
