@@ -285,3 +285,20 @@ describe('authwrap --version and --help', () => {
     expect(String(result.stdout).split('\n').slice(2, 4)).toEqual(['Usage:', '  authwrap [options] -- <command> [args...]']);
   });
 });
+
+describe('at a terminal', () => {
+  it('an auth failure adds a short human line after the envelope line (run in a real pty)', async () => {
+    const { execa } = await import('execa');
+    const sandbox = createSandbox({ TERM: 'xterm' });
+    const result = await execa('script', ['-qec', `"${process.execPath}" "${ROOT}/bin/authwrap" -- democli deploy`, '/dev/null'], {
+      env: sandbox.env,
+      extendEnv: false,
+      reject: false,
+      stdin: 'ignore',
+    });
+    const lines = String(result.stdout).replace(/\u001b\[[0-9;]*m/g, '').split(/\r?\n/).filter(Boolean);
+    expect(lines[0]).toBe("democli: error: not logged in. Run 'democli auth login'.");
+    expect(parseEnvelope(lines[1]).error!.code).toBe('UNAUTHENTICATED');
+    expect(lines[2]).toBe('authwrap: unauthenticated — democli: not authenticated; log in: democli auth login');
+  });
+});

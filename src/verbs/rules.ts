@@ -34,7 +34,7 @@ function listRules(merged: Awaited<ReturnType<typeof mergeRuleFiles>>, json: boo
 
 /** Validates each file on its own, so one bad file does not hide the errors of the next. */
 async function validateFiles(paths: string[], context: VerbContext): Promise<number> {
-  const targets = paths.length > 0 ? paths : [context.sources.userDir ?? '', ...context.sources.extraPaths].filter(Boolean);
+  const targets = paths.length > 0 ? paths : [context.sources.userDir ?? '', context.sources.projectDir ?? '', ...context.sources.extraPaths].filter(Boolean);
   const files = targets.flatMap((path) => listRuleFiles(path, paths.length > 0));
   let failures = 0;
   for (const file of files) {

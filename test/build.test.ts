@@ -1,0 +1,27 @@
+// A size and shape budget for the hot path, checked on the built bundle (deterministic, unlike
+// timings, which `npm run bench` measures): `authwrap -- <cmd>` must load one small file.
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from './helpers/run.js';
+
+const MAIN = join(ROOT, 'dist/main.js');
+const HOT_PATH_BUDGET_BYTES = 64 * 1024;
+
+describe('dist/main.js, the hot path', () => {
+  const code = readFileSync(MAIN, 'utf8');
+
+  it(`stays under ${HOT_PATH_BUDGET_BYTES / 1024} KiB`, () => {
+    expect(statSync(MAIN).size).toBeLessThan(HOT_PATH_BUDGET_BYTES);
+  });
+
+  it('imports nothing but Node built-ins statically', () => {
+    const staticImports = [...code.matchAll(/\bimport\s*(?:[\w*{}\s,$]+from\s*)?["']([^"']+)["']/g)].map((m) => m[1]);
+    expect(staticImports.filter((specifier) => !specifier!.startsWith('node:'))).toEqual([]);
+  });
+
+  it('loads the verbs, the re-auth, zod, yargs, chalk and the YAML parser only on demand', () => {
+    const lazy = [...code.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]).sort();
+    expect(lazy).toEqual(['./color.js', './refresh.js', './rules/validate.js', './verbs/help.js', './verbs/index.js', './yaml.js']);
+  });
+});
