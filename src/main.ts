@@ -10,9 +10,7 @@ import { AuthwrapError, isAuthwrapError } from './errors.js';
 import { createRedactor, redactData, type Redactor } from './redact.js';
 import { writeReport } from './report.js';
 import { decodeData } from './data.js';
-import { compileRuleFile } from './rules/compile.js';
-import { readRuleSources, type RuleSources } from './rules/load.js';
-import { chooseTool, GENERIC_TOOL, mergeRuleFiles } from './rules/select.js';
+import { loadRulesFor, type RuleSources } from './rules/load.js';
 import type { ReauthContext } from './reauth.js';
 import { wrapCommand } from './wrap.js';
 import { stateDirOf } from './state.js';
@@ -61,12 +59,7 @@ async function dispatch(parsed: ParsedCommand, io: MainIO, redact: Redactor): Pr
   }
   const { invocation } = parsed;
   const log = invocation.verbose ? (line: string) => void io.stderr.write(redact(`authwrap: ${line}\n`)) : () => {};
-  // Built-in files were checked at build time: compile only the ones this command needs. Users'
-  // files are always compiled, so a broken one is reported before anything runs.
-  const entries = await readRuleSources(sources);
-  const tool = chooseTool(entries.map((entry) => entry.file), invocation.command, invocation.tool);
-  const needed = entries.filter(({ file, builtin }) => !builtin || file.tool === tool || file.tool === GENERIC_TOOL);
-  const rules = mergeRuleFiles(needed.map(({ source, file }) => compileRuleFile(file, source)));
+  const rules = await loadRulesFor(sources, invocation.command, invocation.tool);
   const outcome = await wrapCommand(invocation, rules, {
     env: io.env,
     stdin: io.stdin,

@@ -4,6 +4,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuthwrapError } from '../errors.js';
 import { compileRuleFile, type ToolRules } from './compile.js';
+import { chooseTool, GENERIC_TOOL, mergeRuleFiles } from './select.js';
 import type { RuleExample, RuleFile } from './schema.js';
 
 const RULE_FILE = /\.(ya?ml|json)$/i;
@@ -35,6 +36,18 @@ export async function loadRules(sources: RuleSources): Promise<ToolRules[]> {
     const withExamples = examples[source] ? { ...file, rules: file.rules.map((rule) => ({ ...rule, examples: examples[source]![rule.id] ?? rule.examples })) } : file;
     return compileRuleFile(withExamples, source);
   });
+}
+
+/**
+ * The merged rules a command needs. Built-in files were checked at build time, so only the
+ * command's tool and the generic ones are compiled; users' files always are, so a broken one is
+ * reported before anything runs.
+ */
+export async function loadRulesFor(sources: RuleSources, command: string, toolOverride?: string): Promise<ToolRules[]> {
+  const entries = await readRuleSources(sources);
+  const tool = chooseTool(entries.map((entry) => entry.file), command, toolOverride);
+  const needed = entries.filter(({ file, builtin }) => !builtin || file.tool === tool || file.tool === GENERIC_TOOL);
+  return mergeRuleFiles(needed.map(({ source, file }) => compileRuleFile(file, source)));
 }
 
 /** Every rule file in layering order, read and validated but not compiled. */
