@@ -141,8 +141,13 @@ describe('authwrap -- <cmd>', () => {
   });
 
   it('SIGTERM sent to authwrap reaches the child → exit 143', async () => {
-    const child = runAuthwrap(['--', 'sleep', '30'], createSandbox());
-    await new Promise((r) => setTimeout(r, 400));
+    const sandbox = createSandbox();
+    const started = join(sandbox.dir, 'child-started');
+    const child = runAuthwrap(['--', 'sh', '-c', `touch ${started}; exec sleep 30`], sandbox);
+    for (let waited = 0; !existsSync(started); waited += 20) {
+      if (waited > 10_000) throw new Error('the child never started');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     child.kill('SIGTERM');
     const result = await child;
     expect(result.exitCode).toBe(143);
