@@ -17,7 +17,7 @@ interface Case {
   exit_code: number;
   stdout?: string;
   stderr?: string;
-  expect: { code: string; ambiguous?: boolean; required_permission?: string; expires_at?: string; refresh_command?: string; hint?: string };
+  expect: { code: string; ambiguous?: boolean; replay_unsafe?: boolean; required_permission?: string; expires_at?: string; refresh_command?: string; hint?: string };
 }
 
 const CASES = join(ROOT, 'fixtures/cases');
@@ -43,7 +43,7 @@ describe('fixtures/cases', async () => {
     );
     const { code, ...fields } = fixture.expect;
     expect(verdict?.code ?? 'OK').toBe(code);
-    const got = { ambiguous: verdict?.ambiguous, required_permission: verdict?.requiredPermission, expires_at: verdict?.expiresAt, refresh_command: verdict?.refreshCommand, hint: verdict?.hint };
+    const got = { ambiguous: verdict?.ambiguous, replay_unsafe: verdict?.replayUnsafe ?? false, required_permission: verdict?.requiredPermission, expires_at: verdict?.expiresAt, refresh_command: verdict?.refreshCommand, hint: verdict?.hint };
     for (const [name, value] of Object.entries(fields)) expect(got[name as keyof typeof got]).toBe(value);
   });
 });
