@@ -107,5 +107,16 @@ export async function run(): Promise<void> {
   // EPIPE on our own stdout/stderr (`| head -1`) is a normal end, never a stack trace.
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
   const code = await main({ argv: process.argv.slice(2), env: process.env, cwd: process.cwd(), stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+  // Pipe writes are asynchronous on some platforms (macOS): exit only once relayed output is out.
+  await Promise.all([drained(process.stdout), drained(process.stderr)]);
   process.exit(code);
+}
+
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  if (stream.writableLength === 0 || stream.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    stream.once('drain', resolve);
+    stream.once('error', resolve);
+    stream.once('close', resolve);
+  });
 }
