@@ -3,7 +3,7 @@
 //   node scripts/capture.mjs [TOOL...]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLIENTS } from '../fixtures/clients/clients.mjs';
 import { makeCertificate, startService } from '../fixtures/clients/services.mjs';
@@ -25,7 +25,9 @@ for (const [name, client] of Object.entries(CLIENTS)) {
       client.credential(dir, scenario.state, env);
       const argv = client.argv(scenario.kind, env, dir);
       const result = spawnSync(argv[0], argv.slice(1), { env, encoding: 'utf8', timeout: 60_000 });
-      const scrub = (text) => (service.port ? text.replaceAll(String(service.port), '<port>') : text).replaceAll(dir, '<tmp>');
+      // Machine paths never go into fixtures: the temp folder, and the home folder (a client's own
+      // warnings can name files under it).
+      const scrub = (text) => (service.port ? text.replaceAll(String(service.port), '<port>') : text).replaceAll(dir, '<tmp>').replaceAll(homedir(), '<home>');
       const fixture = {
         source: `captured by scripts/capture.mjs: ${version}${client.service ? ` against fixtures/services/${client.service}.mjs` : ''}`,
         tool,
