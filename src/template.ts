@@ -2,7 +2,7 @@
 // placeholder inside it has no value, so `aws sso login[ --profile {profile}]` reads naturally.
 
 const PLACEHOLDER = /\{([a-z_][a-z0-9_]*)\}/g;
-const OPTIONAL_SEGMENT = /\[([^\[\]]*)\]/g;
+const OPTIONAL_SEGMENT = /\[([^[\]]*)\]/g;
 
 export function fillTemplate(template: string, values: Record<string, string | undefined>): string | undefined {
   const withOptional = template.replace(OPTIONAL_SEGMENT, (_m, inner: string) => fillPlain(inner, values) ?? '');

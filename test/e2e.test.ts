@@ -301,6 +301,7 @@ describe('at a terminal', () => {
       reject: false,
       stdin: 'ignore',
     });
+    // eslint-disable-next-line no-control-regex -- strips the terminal's ANSI colour codes, which start with ESC
     const lines = String(result.stdout).replace(/\u001b\[[0-9;]*m/g, '').split(/\r?\n/).filter(Boolean);
     expect(lines[0]).toBe("democli: error: not logged in. Run 'democli auth login'.");
     expect(parseEnvelope(lines[1]).error!.code).toBe('UNAUTHENTICATED');

@@ -3,6 +3,7 @@
 import { basename } from 'node:path';
 import { compileRuleFile } from './compile.js';
 import { listRuleFiles, readRuleFile, type PrebuiltExamples, type RuleFileEntry } from './load.js';
+import type { Rule } from './schema.js';
 
 /** The built-in files without their examples, and the examples apart (only `rules test` reads them). */
 export async function prebuildRules(folder: string): Promise<{ rules: RuleFileEntry[]; examples: PrebuiltExamples }> {
@@ -13,7 +14,13 @@ export async function prebuildRules(folder: string): Promise<{ rules: RuleFileEn
     const source = `classifiers/${basename(path)}`;
     compileRuleFile(file, source);
     examples[source] = Object.fromEntries(file.rules.map((rule) => [rule.id, rule.examples ?? []]));
-    rules.push({ source, file: { ...file, rules: file.rules.map(({ examples: _examples, ...rule }) => rule) } });
+    rules.push({ source, file: { ...file, rules: file.rules.map(withoutExamples) } });
   }
   return { rules, examples };
+}
+
+function withoutExamples(rule: Rule): Rule {
+  const copy = { ...rule };
+  delete copy.examples;
+  return copy;
 }

@@ -1,0 +1,13 @@
+// ESLint at its recommended defaults, for JavaScript and TypeScript alike.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'bench/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.mjs', 'fixtures/bin/*'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', URLSearchParams: 'readonly', performance: 'readonly', setTimeout: 'readonly', clearInterval: 'readonly', setInterval: 'readonly' } },
+  },
+);
