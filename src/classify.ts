@@ -1,5 +1,6 @@
 // (Attempt, rules) → Verdict. Pure: no I/O, so `classify`, `rules test` and the fixture
 // tests run exactly the code the wrapper runs.
+import { isAuthCode } from './codes.js';
 import { parseJsonDocs, readJsonPath, type JsonDoc } from './json.js';
 import type { CompiledRule, JsonTest, ToolRules } from './rules/compile.js';
 import { pickEnvVar, readContext } from './context.js';
@@ -20,17 +21,12 @@ export interface ClassifyContext {
   env: Record<string, string | undefined>;
 }
 
-const AUTH_CODES = new Set<VerdictCode>(['CREDENTIALS_EXPIRED', 'UNAUTHENTICATED', 'PERMISSION_DENIED']);
 const RETRYABLE_BY_DEFAULT = new Set<VerdictCode>(['CREDENTIALS_EXPIRED', 'RATE_LIMITED', 'NETWORK_ERROR']);
 const DEFAULT_MESSAGE: Record<AuthCode, string> = {
   CREDENTIALS_EXPIRED: '{tool}: credentials have expired',
   UNAUTHENTICATED: '{tool}: not authenticated',
   PERMISSION_DENIED: '{tool}: permission denied',
 };
-
-export function isAuthCode(code: VerdictCode): code is AuthCode {
-  return AUTH_CODES.has(code);
-}
 
 /** Returns the verdict of the first matching rule, a plain COMMAND_FAILED, or null for success. */
 export function classifyAttempt(input: ClassifyInput, sets: ToolRules[], context: ClassifyContext): Verdict | null {

@@ -35,7 +35,7 @@ export function readJsonPath(doc: JsonDoc, path: string): unknown[] {
   return current.filter((value) => value !== undefined);
 }
 
-export function tryParse(text: string): JsonDoc | undefined {
+function tryParse(text: string): JsonDoc | undefined {
   try {
     return JSON.parse(text) as JsonDoc;
   } catch {

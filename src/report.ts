@@ -1,10 +1,10 @@
 // Writes the final result where the mode says: the envelope on stdout (--json), or, in
 // passthrough, one envelope line on stderr for auth failures plus a human line on a terminal.
 import type { Writable } from 'node:stream';
+import { isAuthCode } from './codes.js';
 import type { Envelope } from './envelope-schema.js';
 import type { Mode } from './types.js';
 
-const AUTH_FAILURES = new Set(['CREDENTIALS_EXPIRED', 'UNAUTHENTICATED', 'PERMISSION_DENIED']);
 /** Failures the caller would otherwise never see, because the child printed nothing. */
 const SPAWN_FAILURES = new Set(['COMMAND_NOT_FOUND', 'COMMAND_NOT_EXECUTABLE']);
 const OWN_FAULTS = new Set(['USAGE_ERROR', 'INVALID_RULES', 'UNREADABLE_FILE', 'UNSAFE_STATE_DIR', 'INTERNAL_ERROR']);
@@ -22,7 +22,7 @@ export async function writeReport(envelope: Envelope, target: ReportTarget): Pro
   }
   const code = envelope.error?.code;
   if (!code) return;
-  if (AUTH_FAILURES.has(code)) {
+  if (isAuthCode(code)) {
     await write(target.stderr, `${JSON.stringify(envelope)}\n`);
     if (target.stderr.isTTY) await write(target.stderr, `${await formatHumanLine(envelope)}\n`);
   } else if (SPAWN_FAILURES.has(code) || OWN_FAULTS.has(code)) {

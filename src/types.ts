@@ -1,23 +1,7 @@
 // Shared domain types. Names are camelCase here; envelope.ts translates to snake_case.
 
-export type AuthCode = 'CREDENTIALS_EXPIRED' | 'UNAUTHENTICATED' | 'PERMISSION_DENIED';
-
-/** Finer non-auth codes a rule may yield; they keep the child's own exit code. */
-export type OtherCode =
-  | 'COMMAND_FAILED'
-  | 'RATE_LIMITED'
-  | 'CLOCK_SKEW'
-  | 'MFA_REQUIRED'
-  | 'NETWORK_ERROR'
-  | 'TLS_ERROR'
-  | 'NOT_FOUND'
-  | 'QUOTA_EXCEEDED'
-  | 'LOCAL_PERMISSION_DENIED';
-
-export type VerdictCode = AuthCode | OtherCode;
-
-/** Codes that describe how the child ran rather than what it said. */
-export type RunCode = 'COMMAND_NOT_FOUND' | 'COMMAND_NOT_EXECUTABLE' | 'COMMAND_SIGNALED';
+export type { AuthCode, OtherCode, VerdictCode } from './codes.js';
+import type { VerdictCode } from './codes.js';
 
 export type Mode = 'passthrough' | 'json';
 

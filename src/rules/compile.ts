@@ -1,13 +1,13 @@
 // Turns a validated rule file into matchers, checking what zod cannot: patterns compile,
 // named groups and placeholders are known, ids are unique.
 import { AuthwrapError } from '../errors.js';
+import { FIELD_NAMES as FIELD_LIST } from '../codes.js';
 import { listPlaceholders } from '../template.js';
 import { buildRegExp, namedGroups } from './pattern.js';
 import type { VerdictCode } from '../types.js';
 import type { FieldValueSpec, JsonTestSpec, PatternSpec, Rule, RuleFile } from './schema.js';
 
-/** Must match FIELD_NAMES in schema.ts, kept apart so the hot path does not load zod. */
-const FIELD_NAMES = new Set(['expires_at', 'required_permission', 'refresh_command', 'hint', 'detail']);
+const FIELD_NAMES: ReadonlySet<string> = new Set(FIELD_LIST);
 const BUILTIN_PLACEHOLDERS = new Set(['command', 'tool']);
 
 export interface JsonTest {

@@ -1,20 +1,6 @@
 // The rule-file format: the single source of truth for its types and its JSON Schema.
 import { z } from 'zod';
-
-export const AUTH_CODES = ['CREDENTIALS_EXPIRED', 'UNAUTHENTICATED', 'PERMISSION_DENIED'] as const;
-export const OTHER_CODES = [
-  'COMMAND_FAILED',
-  'RATE_LIMITED',
-  'CLOCK_SKEW',
-  'MFA_REQUIRED',
-  'NETWORK_ERROR',
-  'TLS_ERROR',
-  'NOT_FOUND',
-  'QUOTA_EXCEEDED',
-  'LOCAL_PERMISSION_DENIED',
-] as const;
-/** Envelope fields a rule may fill, from a named group or a `fields` entry. */
-export const FIELD_NAMES = ['expires_at', 'required_permission', 'refresh_command', 'hint', 'detail'] as const;
+import { AUTH_CODES, FIELD_NAMES, OTHER_CODES } from '../codes.js';
 
 const code = z.enum([...AUTH_CODES, ...OTHER_CODES]);
 const flags = z
