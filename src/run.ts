@@ -4,7 +4,7 @@
 // which runs only on an expiry, uses execa.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Writable } from 'node:stream';
-import { OutputWindow } from './capture.js';
+import { createOutputWindow } from './capture.js';
 import { createDataSink } from './spill.js';
 import type { StdinTape } from './stdin.js';
 import type { Attempt, Mode } from './types.js';
@@ -33,8 +33,8 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
     env: target.env as NodeJS.ProcessEnv,
   });
   const exited = waitForExit(child);
-  const stdoutWindow = new OutputWindow();
-  const stderrWindow = new OutputWindow();
+  const stdoutWindow = createOutputWindow();
+  const stderrWindow = createOutputWindow();
   const data = target.mode === 'json' ? createDataSink(target.dataLimit, target.stateDir) : undefined;
   let outputClosed = false;
 

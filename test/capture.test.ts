@@ -2,19 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { closeSync, mkdtempSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OutputWindow, readFileWindow, WINDOW_BYTES } from '../src/capture.js';
+import { createOutputWindow, readFileWindow, WINDOW_BYTES } from '../src/capture.js';
 import { fillTemplate } from '../src/template.js';
 
-describe('OutputWindow', () => {
+describe('createOutputWindow', () => {
   it('keeps everything while the stream is small', () => {
-    const window = new OutputWindow(16);
+    const window = createOutputWindow(16);
     window.push(Buffer.from('hello '));
     window.push(Buffer.from('world'));
     expect(window.read()).toEqual({ text: 'hello world', totalBytes: 11, truncated: false });
   });
 
   it('keeps the head and the tail of a large stream, and says how much it dropped', () => {
-    const window = new OutputWindow(8);
+    const window = createOutputWindow(8);
     for (let i = 0; i < 1000; i++) window.push(Buffer.from(`line ${i}\n`));
     const { text, totalBytes, truncated } = window.read();
     expect(truncated).toBe(true);
@@ -23,8 +23,15 @@ describe('OutputWindow', () => {
     expect(text).toContain(`[authwrap: ${totalBytes - 16} bytes not kept]`);
   });
 
+  it('a huge chunk followed by a small one still leaves a full tail', () => {
+    const window = createOutputWindow(8);
+    window.push(Buffer.from('HEADHEAD' + 'x'.repeat(100) + 'ABCDEFGH'));
+    window.push(Buffer.from('12'));
+    expect(window.read().text.endsWith('CDEFGH12')).toBe(true);
+  });
+
   it('holds a bounded number of bytes whatever is pushed', () => {
-    const window = new OutputWindow(1024);
+    const window = createOutputWindow(1024);
     const chunk = Buffer.alloc(64 * 1024, 'a');
     for (let i = 0; i < 200; i++) window.push(chunk);
     expect(window.read().text.length).toBeLessThan(4 * 1024 + 100 + 64 * 1024);

@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import { OutputWindow, readFileWindow, textOutput } from '../capture.js';
+import { createOutputWindow, readFileWindow, textOutput } from '../capture.js';
 import { classifyAttempt } from '../classify.js';
 import { buildEnvelope } from '../envelope.js';
 import { decodeData } from '../data.js';
@@ -67,7 +67,7 @@ function readCaptured(path: string | undefined): Captured {
   try {
     if (path === '-') {
       const all = readFileSync(0);
-      const window = new OutputWindow();
+      const window = createOutputWindow();
       window.push(all);
       return { window: window.read(), data: all.subarray(0, DATA_BYTES), truncated: all.length > DATA_BYTES };
     }
