@@ -1,10 +1,16 @@
 // (Attempt, rules) → Verdict. Pure: no I/O, so `classify`, `rules test` and the fixture
 // tests run exactly the code the wrapper runs.
-import { isAuthCode } from './codes.js';
+//
+// Every rule of the tool's own file, of every vocabulary and of the generic file is tried, and
+// the strongest evidence decides (README "Deciding by evidence"): an explicit expiry beats a
+// look-alike, which beats a stated invalid/missing credential, a named permission, a status code
+// and, last, loose words. Ties go to the tool's own file, then the vocabularies it uses.
+import { EVIDENCE_KINDS, isAuthCode } from './codes.js';
 import { parseJsonDocs, readJsonPath, type JsonDoc } from './json.js';
+import { normalizeOutput } from './normalize.js';
 import type { CompiledRule, JsonTest, ToolRules } from './rules/compile.js';
 import { pickEnvVar, readContext } from './context.js';
-import { fillTemplate } from './template.js';
+import { fillCommand, fillTemplate } from './template.js';
 import { normalizeTimestamp } from './time.js';
 import type { AuthCode, OutputText, Verdict, VerdictCode } from './types.js';
 
@@ -28,17 +34,55 @@ const DEFAULT_MESSAGE: Record<AuthCode, string> = {
   PERMISSION_DENIED: '{tool}: permission denied',
 };
 
-/** Returns the verdict of the first matching rule, a plain COMMAND_FAILED, or null for success. */
+interface Texts {
+  stdout: string;
+  stderr: string;
+  /** Both streams in lower case, for vocabularies' literal pre-filters. */
+  lower: string;
+}
+
+interface Candidate {
+  rule: CompiledRule;
+  set: ToolRules;
+  rank: number;
+  order: number;
+  groups: Record<string, string>;
+  evidence?: string;
+}
+
+/** Returns the verdict the strongest evidence gives, a plain COMMAND_FAILED, or null for success. */
 export function classifyAttempt(input: ClassifyInput, sets: ToolRules[], context: ClassifyContext): Verdict | null {
   const docs = lazyDocs(input);
+  const stdout = normalizeOutput(input.stdout.text);
+  const stderr = normalizeOutput(input.stderr.text);
+  const texts: Texts = { stdout, stderr, lower: '' };
+  let lower: string | undefined;
+  const candidates: Candidate[] = [];
+  let order = 0;
   for (const set of sets) {
+    if (set.detect) {
+      lower ??= `${stderr}\n${stdout}`.toLowerCase();
+      if (!set.detect.some((word) => lower!.includes(word))) {
+        order += set.rules.length;
+        continue;
+      }
+    }
+    texts.lower = lower ?? '';
     for (const rule of set.rules) {
-      const match = matchRule(rule, input, docs);
-      if (match) return { ...buildVerdict(rule, set, match.groups, docs, context), evidence: match.evidence };
+      order++;
+      const match = matchRule(rule, input.exitCode, texts, docs);
+      if (match) candidates.push({ rule, set, rank: EVIDENCE_KINDS.length - EVIDENCE_KINDS.indexOf(rule.evidence), order, ...match });
     }
   }
-  if (input.exitCode === 0) return null;
-  return { code: 'COMMAND_FAILED', ambiguous: false, retryable: false, warnings: [] };
+  if (candidates.length === 0) {
+    if (input.exitCode === 0) return null;
+    return { code: 'COMMAND_FAILED', ambiguous: false, retryable: false, warnings: [] };
+  }
+  candidates.sort((a, b) => b.rank - a.rank || a.order - b.order);
+  const winner = candidates[0]!;
+  const verdict = buildVerdict(winner, candidates, sets, docs, context, texts);
+  const outranked = candidates.slice(1).map((c) => `${c.rule.source}#${c.rule.id} (${c.rule.code}, ${c.rule.evidence})`);
+  return { ...verdict, evidence: winner.evidence, evidenceKind: winner.rule.evidence, outranked };
 }
 
 interface RuleMatch {
@@ -47,67 +91,87 @@ interface RuleMatch {
 }
 
 /** Returns captured named groups and the matched text when every condition holds. */
-function matchRule(rule: CompiledRule, input: ClassifyInput, docs: LazyDocs): RuleMatch | undefined {
+function matchRule(rule: CompiledRule, exitCode: number, texts: Texts, docs: LazyDocs): RuleMatch | undefined {
   // A successful exit becomes a failure only when a rule lists exit code 0 on purpose.
-  if (input.exitCode === 0 && !rule.exitCodes?.includes(0)) return undefined;
-  if (rule.exitCodes && !rule.exitCodes.includes(input.exitCode)) return undefined;
+  if (exitCode === 0 && !rule.exitCodes?.includes(0)) return undefined;
+  if (rule.exitCodes && !rule.exitCodes.includes(exitCode)) return undefined;
   const groups: Record<string, string> = {};
   let evidence: string | undefined;
   const tests: Array<[RegExp | undefined, string[]]> = [
-    [rule.stdout, [input.stdout.text]],
-    [rule.stderr, [input.stderr.text]],
-    [rule.output, [input.stderr.text, input.stdout.text]],
+    [rule.stdout, [texts.stdout]],
+    [rule.stderr, [texts.stderr]],
+    [rule.output, [texts.stderr, texts.stdout]],
   ];
-  for (const [regexp, texts] of tests) {
+  for (const [regexp, streams] of tests) {
     if (!regexp) continue;
-    const match = texts.map((text) => regexp.exec(text)).find((m) => m !== null);
+    const match = streams.map((text) => regexp.exec(text)).find((m) => m !== null);
     if (!match) return undefined;
     evidence ??= match[0].slice(0, 200);
     for (const [name, value] of Object.entries(match.groups ?? {})) if (value !== undefined) groups[name] = value;
   }
   for (const test of rule.json) {
-    if (!docs(test.stream).some((doc) => matchesJson(doc, test))) return undefined;
-    evidence ??= `JSON ${test.path}`;
+    const value = docs(test.stream).flatMap((doc) => matchingJsonValues(doc, test))[0];
+    if (value === undefined) return undefined;
+    evidence ??= `JSON ${test.path} = ${JSON.stringify(value).slice(0, 120)}`;
   }
   return { groups, evidence };
 }
 
-function matchesJson(doc: JsonDoc, test: JsonTest): boolean {
-  return readJsonPath(doc, test.path).some((value) => {
+function matchingJsonValues(doc: JsonDoc, test: JsonTest): unknown[] {
+  return readJsonPath(doc, test.path).filter((value) => {
     if (test.equals !== undefined) return value === test.equals;
     if (test.in !== undefined) return test.in.includes(value as string | number | boolean);
-    if (test.pattern !== undefined) return typeof value === 'string' && test.pattern.test(value);
+    if (test.pattern !== undefined) return (typeof value === 'string' || typeof value === 'number') && test.pattern.test(String(value));
     return true;
   });
 }
 
-function buildVerdict(rule: CompiledRule, set: ToolRules, groups: Record<string, string>, docs: LazyDocs, context: ClassifyContext): Verdict {
+/** Where a verdict's fix comes from: the set that owns the credential, and its trusted command. */
+interface Fix {
+  refreshCommand?: string;
+  refreshSource?: string;
+  interactive: boolean;
+  hint?: string;
+  /** A command that may renew it, shown to the caller but never run (the tool does not use the vocabulary). */
+  suggested?: string;
+}
+
+function buildVerdict(winner: Candidate, all: Candidate[], sets: ToolRules[], docs: LazyDocs, context: ClassifyContext, texts: Texts): Verdict {
+  const { rule, groups } = winner;
+  const toolSet = sets.find((set) => set.kind === 'tool' && set.tool === context.tool);
   const values: Record<string, string | undefined> = {
-    ...readContext(set, context),
+    ...readContext(winner.set, context),
+    ...(toolSet ? readContext(toolSet, context) : {}),
     command: context.command,
     tool: context.tool,
     ...groups,
   };
+  // Fields the winner does not fill may come from weaker evidence of the same verdict
+  // (the permission a status rule could not name, the expiry time a JSON body gives).
+  const sameCode = all.filter((c) => c.rule.code === rule.code);
   const field = (name: string): string | undefined => {
-    const spec = rule.fields[name];
-    if (spec === undefined) return groups[name];
-    // A template with nothing to fill falls back to the named group of the same name.
-    if (typeof spec === 'string') return fillTemplate(spec, values) ?? groups[name];
-    const paths = [spec.json].flat();
-    const found = paths.flatMap((path) => docs(spec.stream ?? 'any').flatMap((doc) => readJsonPath(doc, path))).find((v) => v !== null && v !== '');
-    return found === undefined || found === null ? undefined : typeof found === 'string' ? found : JSON.stringify(found);
+    for (const candidate of sameCode) {
+      const found = readField(candidate, name, candidate === winner ? values : { ...values, ...candidate.groups }, docs);
+      if (found !== undefined) return found;
+    }
+    return undefined;
   };
   const warnings: string[] = [];
   const auth = isAuthCode(rule.code);
   const rawExpiry = field('expires_at');
   const expiresAt = rawExpiry === undefined ? undefined : normalizeTimestamp(rawExpiry);
   if (rawExpiry !== undefined && expiresAt === undefined) warnings.push(`could not read "${rawExpiry}" as a time; expires_at left empty`);
-  const ruleRefresh = field('refresh_command');
+  const renews = rule.code === 'CREDENTIALS_EXPIRED' || rule.ambiguous;
+  const fix = findFix(winner, toolSet, context);
+  const commandValues = { ...readContext(winner.set, context), ...(toolSet ? readContext(toolSet, context) : {}), tool: context.tool, command: context.command };
+  const refreshCommand = renews && fix.refreshCommand ? fillCommand(fix.refreshCommand, commandValues) : undefined;
+  const suggested = renews && !refreshCommand && fix.suggested ? fillCommand(fix.suggested, commandValues) : undefined;
+  const capturedHint = field('hint');
+  const fileHint = auth && rule.code !== 'PERMISSION_DENIED' && fix.hint ? fillTemplate(fix.hint, values) : undefined;
   const fields = {
     expiresAt,
-    // An ambiguous verdict may be an expiry, so it names the renewal too.
-    refreshCommand: ruleRefresh ?? (rule.code === 'CREDENTIALS_EXPIRED' || rule.ambiguous ? fillOptional(set.refreshCommand, values) : undefined),
-    hint: field('hint') ?? (auth && rule.code !== 'PERMISSION_DENIED' ? fillOptional(set.hint, values) : undefined),
+    refreshCommand,
+    hint: capturedHint ?? fileHint ?? (suggested ? `${suggested} (suggested: renews the credential this output names)` : undefined),
     requiredPermission: field('required_permission'),
     detail: field('detail'),
   };
@@ -120,6 +184,7 @@ function buildVerdict(rule: CompiledRule, set: ToolRules, groups: Record<string,
     detail: fields.detail,
   };
   const template = rule.message ?? (auth ? DEFAULT_MESSAGE[rule.code as AuthCode] + (expiresAt ? ' at {expires_at}' : '') : undefined);
+  const midWork = rule.code === 'CREDENTIALS_EXPIRED' && sets.some((set) => set.midWork && (set.midWork.test(texts.stderr) || set.midWork.test(texts.stdout)));
   return {
     code: rule.code,
     rule: `${rule.source}#${rule.id}`,
@@ -127,16 +192,41 @@ function buildVerdict(rule: CompiledRule, set: ToolRules, groups: Record<string,
     retryable: rule.retryable ?? (RETRYABLE_BY_DEFAULT.has(rule.code) && !rule.ambiguous),
     message: template === undefined ? undefined : fillTemplate(template, messageValues),
     ...fields,
-    replayUnsafe: rule.replayUnsafe || undefined,
-    refreshSource: ruleRefresh !== undefined ? rule.source : set.refreshSource,
-    refreshInteractive: set.refreshInteractive,
-    envVar: auth ? pickEnvVar(set.envVars, context.env) : undefined,
+    replayUnsafe: rule.replayUnsafe || midWork || undefined,
+    // Loose words or a file that is neither the tool's nor a vocabulary may name a verdict, never replay a command.
+    replayEvidence: rule.evidence !== 'loose' && (winner.set.kind === 'vocabulary' || winner.set === toolSet),
+    refreshSource: refreshCommand ? fix.refreshSource : undefined,
+    refreshInteractive: fix.interactive,
+        envVar: auth ? pickEnvVar((toolSet ?? winner.set).envVars, context.env) : undefined,
     warnings,
   };
 }
 
-function fillOptional(template: string | undefined, values: Record<string, string | undefined>): string | undefined {
-  return template === undefined ? undefined : fillTemplate(template, values);
+function readField(candidate: Candidate, name: string, values: Record<string, string | undefined>, docs: LazyDocs): string | undefined {
+  const spec = candidate.rule.fields[name];
+  if (spec === undefined) return candidate.groups[name];
+  // A template with nothing to fill falls back to the named group of the same name.
+  if (typeof spec === 'string') return fillTemplate(spec, values) ?? candidate.groups[name];
+  const paths = [spec.json].flat();
+  const found = paths.flatMap((path) => docs(spec.stream ?? 'any').flatMap((doc) => readJsonPath(doc, path))).find((v) => v !== null && v !== '');
+  return found === undefined || found === null ? undefined : typeof found === 'string' ? found : JSON.stringify(found);
+}
+
+/**
+ * The trusted command that renews what the winning rule found. It comes from the rule itself,
+ * its file's named credential, or the tool's file — and from a vocabulary only when the tool
+ * says it uses that vocabulary; otherwise the vocabulary's command is only suggested.
+ */
+function findFix(winner: Candidate, toolSet: ToolRules | undefined, context: ClassifyContext): Fix {
+  const { rule, set } = winner;
+  const credential = rule.credential ? set.credentials[rule.credential] : set.credentials.default;
+  const foreign = set.kind === 'vocabulary' && !set.commands.includes(context.command) && !(toolSet?.uses.includes(set.tool) ?? false);
+  const ruleCommand = typeof rule.fields.refresh_command === 'string' ? rule.fields.refresh_command : undefined;
+  if (ruleCommand) return { refreshCommand: ruleCommand, refreshSource: rule.source, interactive: credential?.interactive ?? set.refreshInteractive, hint: credential?.hint };
+  if (foreign) return { interactive: credential?.interactive ?? false, hint: credential?.hint, suggested: credential?.refreshCommand };
+  if (credential?.refreshCommand) return { refreshCommand: credential.refreshCommand, refreshSource: rule.source, interactive: credential.interactive, hint: credential.hint ?? toolSet?.hint };
+  if (toolSet?.refreshCommand) return { refreshCommand: toolSet.refreshCommand, refreshSource: toolSet.refreshSource, interactive: toolSet.refreshInteractive, hint: toolSet.hint ?? credential?.hint };
+  return { interactive: false, hint: credential?.hint ?? toolSet?.hint };
 }
 
 type LazyDocs = (stream: 'stdout' | 'stderr' | 'any') => JsonDoc[];

@@ -67,6 +67,7 @@ export function parseInvocation(argv: string[], env: Record<string, string | und
       args: rest.slice(1),
       tool: last('--tool') ?? (env.AUTHWRAP_TOOL || undefined),
       reauthCommand: last('--reauth') ?? (env.AUTHWRAP_REAUTH || undefined),
+      reauthSource: last('--reauth') !== undefined ? 'flag' : env.AUTHWRAP_REAUTH ? 'env' : undefined,
       reauthAllowed: !has('--no-reauth'),
       reauthAmbiguous: has('--reauth-ambiguous') || isTruthy(env.AUTHWRAP_REAUTH_AMBIGUOUS),
       reauthTimeoutMs: timeoutSeconds * 1000,

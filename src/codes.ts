@@ -19,6 +19,15 @@ export const OTHER_CODES = [
 /** Envelope fields a rule may fill, from a named group or a `fields` entry. */
 export const FIELD_NAMES = ['expires_at', 'required_permission', 'refresh_command', 'hint', 'detail'] as const;
 
+/**
+ * Kinds of evidence, strongest first: when several rules match one output, the strongest kind
+ * decides (LABELS.md "When evidence conflicts"). A look-alike is a precise statement of a non-auth
+ * cause (rate limit, expired TLS certificate, clock skew, one-time password), so it outranks the
+ * auth words around it, but not an explicit credential expiry.
+ */
+export const EVIDENCE_KINDS = ['expiry', 'lookalike', 'invalid', 'permission', 'status', 'loose'] as const;
+export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
+
 export type AuthCode = (typeof AUTH_CODES)[number];
 export type OtherCode = (typeof OTHER_CODES)[number];
 export type VerdictCode = AuthCode | OtherCode;

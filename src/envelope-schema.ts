@@ -21,6 +21,10 @@ export const errorSchema = z.object({
 
 export const reauthSchema = z.object({
   command: z.string(),
+  source: z
+    .string()
+    .nullable()
+    .describe('Who chose the command: "flag" (--reauth), "env" (AUTHWRAP_REAUTH), or the rule file it came from; never the command\'s output'),
   exit_code: z.number().int().nullable(),
   duration_ms: z.number().int().nonnegative(),
   timed_out: z.boolean(),

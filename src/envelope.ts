@@ -57,6 +57,7 @@ export function buildEnvelope(outcome: Outcome, data: unknown, redact: Redactor)
       reauth: outcome.reauth
         ? {
             command: redact(outcome.reauth.command),
+            source: outcome.reauth.source ?? null,
             exit_code: outcome.reauth.exitCode,
             duration_ms: Math.round(outcome.reauth.durationMs),
             timed_out: outcome.reauth.timedOut,

@@ -2,6 +2,9 @@
 
 export type JsonDoc = unknown;
 
+/** Longer single lines are not tried as JSON: parsing each would cost more than it tells. */
+const MAX_LINE = 256 * 1024;
+
 /** Parses text as one JSON document, else each line that looks like a JSON object. */
 export function parseJsonDocs(text: string): JsonDoc[] {
   const trimmed = text.trim();
@@ -11,11 +14,21 @@ export function parseJsonDocs(text: string): JsonDoc[] {
     if (whole !== undefined) return [whole];
   }
   const docs: JsonDoc[] = [];
-  for (const line of trimmed.split('\n')) {
-    const candidate = line.trim();
-    if (!candidate.startsWith('{')) continue;
-    const doc = tryParse(candidate);
+  const lines = trimmed.split('\n');
+  for (const line of lines) {
+    // A JSON object logged after a prefix: `Error: {"error": …}`, `body={…}`.
+    const start = line.indexOf('{');
+    if (start === -1 || line.length > MAX_LINE) continue;
+    const doc = tryParse(line.slice(start).trim());
     if (doc !== undefined) docs.push(doc);
+  }
+  if (docs.length === 0) {
+    // A pretty-printed body after other lines (curl -i headers, a client's prose).
+    const first = lines.findIndex((line) => line.trimStart().startsWith('{'));
+    if (first > 0) {
+      const body = tryParse(lines.slice(first).join('\n'));
+      if (body !== undefined) docs.push(body);
+    }
   }
   return docs;
 }

@@ -14,6 +14,8 @@ const LOCK_GRACE_MS = 5_000;
 
 export interface RefreshRequest {
   command: string;
+  /** Who chose the command (flag, env, or a rule file); reported in meta.reauth.source. */
+  source: string;
   tool: string;
   interactive: boolean;
   /** Set when the command comes from a project rule file: it runs only if that file is trusted. */
@@ -28,6 +30,10 @@ export interface RefreshRequest {
 }
 
 export async function refreshOnce(request: RefreshRequest): Promise<ReauthResult> {
+  return { ...(await refreshWithGates(request)), source: request.source };
+}
+
+async function refreshWithGates(request: RefreshRequest): Promise<ReauthResult> {
   const { command } = request;
   if (request.projectSource && !isTrusted(request.stateDir, request.projectSource)) {
     return skipped(command, null, `it comes from ${request.projectSource}, a project rule file you have not trusted (authwrap trust ${request.projectSource})`);

@@ -1,5 +1,6 @@
 // Fills `{name}` placeholders in rule strings; a `[ ... ]` segment is dropped whole when any
 // placeholder inside it has no value, so `aws sso login[ --profile {profile}]` reads naturally.
+import { quote } from 'shell-quote';
 
 const PLACEHOLDER = /\{([a-z_][a-z0-9_]*)\}/g;
 const OPTIONAL_SEGMENT = /\[([^[\]]*)\]/g;
@@ -22,4 +23,19 @@ function fillPlain(text: string, values: Record<string, string | undefined>): st
     return value ?? '';
   });
   return missing ? undefined : result;
+}
+
+/**
+ * Fills a command template that will run through the shell: every value is shell-quoted, so a
+ * `--profile 'dev;touch x'` or an `AWS_PROFILE='$(…)'` stays one inert word.
+ */
+export function fillCommand(template: string, values: Record<string, string | undefined>): string | undefined {
+  const quoted: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(values)) quoted[name] = value === undefined || value === '' ? value : quoteWord(value);
+  return fillTemplate(template, quoted);
+}
+
+/** Plain words stay as they are (`dev`, `my-profile`); anything else is single-quoted. */
+function quoteWord(value: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(value) ? value : quote([value]);
 }

@@ -1,7 +1,7 @@
 // Shared domain types. Names are camelCase here; envelope.ts translates to snake_case.
 
-export type { AuthCode, OtherCode, VerdictCode } from './codes.js';
-import type { VerdictCode } from './codes.js';
+export type { AuthCode, EvidenceKind, OtherCode, VerdictCode } from './codes.js';
+import type { EvidenceKind, VerdictCode } from './codes.js';
 
 export type Mode = 'passthrough' | 'json';
 
@@ -11,6 +11,8 @@ export interface Invocation {
   args: string[];
   tool?: string;
   reauthCommand?: string;
+  /** Where reauthCommand came from: `--reauth` or `AUTHWRAP_REAUTH`. */
+  reauthSource?: 'flag' | 'env';
   reauthAllowed: boolean;
   /** Also re-auth once on an ambiguous UNAUTHENTICATED: a retry that then succeeds settles it as an expiry. */
   reauthAmbiguous: boolean;
@@ -69,6 +71,15 @@ export interface Verdict extends VerdictFields {
   rule?: string;
   /** The text (or JSON value) the rule matched on, for --verbose. */
   evidence?: string;
+  /** How strong the deciding evidence was (codes.ts EVIDENCE_KINDS). */
+  evidenceKind?: EvidenceKind;
+  /** Other rules that matched and lost, strongest first: `file#id (CODE, kind)`. */
+  outranked?: string[];
+  /**
+   * The evidence is strong enough to replay the command after a re-auth: it came from a
+   * vocabulary or the tool's own file, and was not loose words.
+   */
+  replayEvidence?: boolean;
   ambiguous: boolean;
   retryable: boolean;
   /** The command may have done part of its work before the credential failed: replaying it is not safe. */
@@ -84,6 +95,8 @@ export interface Verdict extends VerdictFields {
 
 export interface ReauthResult {
   command: string;
+  /** Who chose the command: flag, env, or the rule file it came from. */
+  source?: string;
   exitCode: number | null;
   durationMs: number;
   timedOut: boolean;

@@ -58,8 +58,14 @@ export async function wrapCommand(invocation: Invocation, rules: ToolRules[], io
       stateDir: io.stateDir,
     });
     attempts.push(attempt);
-    const verdict = judge(attempt);
+    const verdict = withCallerCommand(judge(attempt), invocation);
     if (attempts.length > 1 || !verdict || !isRenewable(verdict, invocation) || attempt.outputClosed) return verdict;
+    const fromProject = io.projectRulesDir !== undefined && verdict.rule?.startsWith(io.projectRulesDir);
+    if (fromProject && !(await isTrustedRuleFile(io.stateDir, verdict.rule!))) {
+      // An untrusted project file may classify; it may not make authwrap re-run the command.
+      warnings.push(`${verdict.rule} decided this verdict; a project rule file you have not trusted cannot trigger a re-auth or a retry (authwrap trust)`);
+      return verdict;
+    }
     const command = invocation.reauthCommand ?? verdict.refreshCommand;
     if (!invocation.reauthAllowed || !command) {
       if (!command && invocation.reauthAllowed) warnings.push('no re-auth command is known for this tool; pass --reauth "<command>"');
@@ -69,6 +75,7 @@ export async function wrapCommand(invocation: Invocation, rules: ToolRules[], io
     const { refreshOnce, isReauthSuccess, describeReauthFailure } = await import('./refresh.js');
     reauth = await refreshOnce({
       command,
+      source: invocation.reauthCommand ? (invocation.reauthSource ?? 'flag') : (verdict.refreshSource ?? 'rules'),
       tool,
       // A re-auth the caller chose with --reauth is theirs to judge; the rule file's may need a person,
       // and one from a project's rule file runs only once the user trusts that file.
@@ -84,6 +91,12 @@ export async function wrapCommand(invocation: Invocation, rules: ToolRules[], io
     io.log(`re-auth: ${reauth.skipped ?? (reauth.timedOut ? 'timed out' : `exit ${reauth.exitCode}`)} after ${Math.round(reauth.durationMs)} ms`);
     if (!isReauthSuccess(reauth)) {
       warnings.push(describeReauthFailure(reauth, invocation.reauthTimeoutMs));
+      return verdict;
+    }
+    if (verdict.replayEvidence === false && invocation.retry !== 'always') {
+      warnings.push(
+        `re-auth succeeded; the command was not retried: only loose words (${verdict.rule}) said the credential expired, which is not enough to run it again (pass --retry always to allow)`,
+      );
       return verdict;
     }
     if (invocation.retry === 'never' || (verdict.replayUnsafe && invocation.retry !== 'always')) {
@@ -118,6 +131,18 @@ export async function wrapCommand(invocation: Invocation, rules: ToolRules[], io
     }
   }
   return { tool, attempts, verdict, reauth, warnings, durationMs: performance.now() - started };
+}
+
+/** A command the caller named with --reauth (or AUTHWRAP_REAUTH) is what renews the credential: say so. */
+function withCallerCommand(verdict: Verdict | null, invocation: Invocation): Verdict | null {
+  if (!verdict || !invocation.reauthCommand) return verdict;
+  if (verdict.code !== 'CREDENTIALS_EXPIRED' && !verdict.ambiguous) return verdict;
+  return { ...verdict, refreshCommand: invocation.reauthCommand, refreshSource: invocation.reauthSource };
+}
+
+async function isTrustedRuleFile(stateDir: string, rule: string): Promise<boolean> {
+  const { isTrusted } = await import('./trust.js');
+  return isTrusted(stateDir, rule.slice(0, rule.lastIndexOf('#')));
 }
 
 /** An expiry; or, when the caller opted in, an ambiguous refusal that a re-auth may settle. */

@@ -4,7 +4,7 @@ import { AuthwrapError } from '../errors.js';
 import { FIELD_NAMES as FIELD_LIST } from '../codes.js';
 import { listPlaceholders } from '../template.js';
 import { buildRegExp, namedGroups } from './pattern.js';
-import type { VerdictCode } from '../types.js';
+import type { EvidenceKind, VerdictCode } from '../types.js';
 import type { FieldValueSpec, JsonTestSpec, PatternSpec, Rule, RuleFile } from './schema.js';
 
 const FIELD_NAMES: ReadonlySet<string> = new Set(FIELD_LIST);
@@ -32,12 +32,28 @@ export interface CompiledRule {
   ambiguous: boolean;
   replayUnsafe: boolean;
   retryable?: boolean;
+  evidence: EvidenceKind;
+  /** The file's credential this rule's fix applies to. */
+  credential?: string;
   examples: NonNullable<Rule['examples']>;
+}
+
+export interface Credential {
+  refreshCommand?: string;
+  interactive: boolean;
+  hint?: string;
 }
 
 export interface ToolRules {
   tool: string;
+  kind: 'tool' | 'vocabulary';
   commands: string[];
+  /** Vocabularies whose credentials this tool renews. */
+  uses: string[];
+  /** Lower-case words; a vocabulary's rules are tried only when the output holds one. */
+  detect?: string[];
+  credentials: Record<string, Credential>;
+  midWork?: RegExp;
   refreshCommand?: string;
   /** The file the default refresh command came from. */
   refreshSource?: string;
@@ -66,9 +82,23 @@ export function compileRuleFile(file: RuleFile, source: string): ToolRules {
   for (const [field, template] of [['refresh_command', file.refresh_command], ['hint', file.hint]] as const) {
     if (template) checkPlaceholders(template, contextNames, new Set(), { file: source, field });
   }
+  const credentials: Record<string, Credential> = {};
+  for (const [name, spec] of Object.entries(file.credentials ?? {})) {
+    for (const [field, template] of [['refresh_command', spec.refresh_command], ['hint', spec.hint]] as const) {
+      if (template) checkPlaceholders(template, contextNames, new Set(), { file: source, field: `credentials.${name}.${field}` });
+    }
+    credentials[name] = { refreshCommand: spec.refresh_command, interactive: spec.interactive ?? false, hint: spec.hint };
+  }
+  const kind = file.kind ?? 'tool';
+  file.rules.forEach((rule) => checkRuleShape(rule, kind, credentials, source));
   return {
     tool: file.tool,
+    kind,
     commands: file.commands,
+    uses: file.uses ?? [],
+    detect: file.detect?.map((word) => word.toLowerCase()),
+    credentials,
+    midWork: file.mid_work === undefined ? undefined : compileSpec(file.mid_work, { file: source, rule: '(file)', field: 'mid_work' }),
     refreshCommand: file.refresh_command,
     refreshSource: file.refresh_command ? source : undefined,
     refreshInteractive: file.refresh_interactive ?? false,
@@ -84,10 +114,8 @@ function compileRule(rule: Rule, source: string, contextNames: Set<string>): Com
   const groups = new Set<string>();
   const compilePattern = (spec: PatternSpec | undefined, field: string) => {
     if (spec === undefined) return undefined;
-    const { pattern, flags } = typeof spec === 'string' ? { pattern: spec, flags: '' } : spec;
-    const regexp = buildRegExp(pattern, flags ?? '', { ...where, field });
-    for (const name of namedGroups(pattern)) groups.add(name);
-    return regexp;
+    for (const name of namedGroups(typeof spec === 'string' ? spec : spec.pattern)) groups.add(name);
+    return compileSpec(spec, { ...where, field });
   };
   const jsonSpecs: JsonTestSpec[] = rule.when.json === undefined ? [] : [rule.when.json].flat();
   const compiled: CompiledRule = {
@@ -110,8 +138,17 @@ function compileRule(rule: Rule, source: string, contextNames: Set<string>): Com
     ambiguous: rule.ambiguous ?? false,
     replayUnsafe: rule.replay_unsafe ?? false,
     retryable: rule.retryable,
+    evidence: rule.evidence ?? defaultEvidence(rule),
+    credential: rule.credential,
     examples: rule.examples ?? [],
   };
+  if (groups.has('refresh_command') || (rule.fields?.refresh_command !== undefined && typeof rule.fields.refresh_command !== 'string')) {
+    throw new AuthwrapError(
+      'INVALID_RULES',
+      `${source} › rule ${rule.id} › fields.refresh_command: a command authwrap may run cannot be taken from the command's output (a named group or a JSON path); write it in the rule file, or capture the command into hint, which is only shown`,
+      { ...where, field: 'fields.refresh_command' },
+    );
+  }
   const templates: Array<[string, string]> = [];
   if (rule.message) templates.push(['message', rule.message]);
   for (const [name, value] of Object.entries(rule.fields ?? {})) {
@@ -119,8 +156,11 @@ function compileRule(rule: Rule, source: string, contextNames: Set<string>): Com
   }
   const used = new Set<string>();
   for (const [field, template] of templates) {
-    // A message may also quote the envelope fields the rule fills.
-    const known = field === 'message' ? new Set([...groups, ...FIELD_NAMES]) : groups;
+    // A message may also quote the envelope fields the rule fills. A command that authwrap may
+    // run is filled from context only: text captured from the output never reaches a shell.
+    const isCommand = field === 'fields.refresh_command';
+    if (isCommand) refuseCapturedInCommand(template, groups, { ...where, field });
+    const known = field === 'message' ? new Set([...groups, ...FIELD_NAMES]) : isCommand ? new Set<string>() : groups;
     for (const name of checkPlaceholders(template, contextNames, known, { ...where, field })) used.add(name);
   }
   for (const name of groups) {
@@ -132,6 +172,49 @@ function compileRule(rule: Rule, source: string, contextNames: Set<string>): Com
     );
   }
   return compiled;
+}
+
+function refuseCapturedInCommand(template: string, groups: Set<string>, where: { file: string; rule: string; field: string }): void {
+  const captured = listPlaceholders(template).find((name) => groups.has(name));
+  if (captured === undefined) return;
+  throw new AuthwrapError(
+    'INVALID_RULES',
+    `${where.file} › rule ${where.rule} › ${where.field}: {${captured}} is captured from the command's output, which must never choose what authwrap runs; fill it from context (a flag or an environment variable), or put the captured command in hint`,
+    { ...where, value: captured },
+  );
+}
+
+function compileSpec(spec: PatternSpec, where: { file: string; rule: string; field: string }): RegExp {
+  const { pattern, flags } = typeof spec === 'string' ? { pattern: spec, flags: '' } : spec;
+  return buildRegExp(pattern, flags ?? '', where);
+}
+
+/** Evidence strength a rule has unless it says otherwise (README "Deciding by evidence"). */
+function defaultEvidence(rule: Rule): EvidenceKind {
+  if (rule.code === 'CREDENTIALS_EXPIRED') return 'expiry';
+  if (rule.code === 'UNAUTHENTICATED') return rule.ambiguous ? 'status' : 'invalid';
+  if (rule.code === 'PERMISSION_DENIED') return 'permission';
+  return 'lookalike';
+}
+
+/** What zod cannot see: a vocabulary's rules have no exit codes, and named credentials exist. */
+function checkRuleShape(rule: Rule, kind: 'tool' | 'vocabulary', credentials: Record<string, Credential>, source: string): void {
+  const where = { file: source, rule: rule.id };
+  if (kind === 'vocabulary' && rule.when.exit_code !== undefined) {
+    throw new AuthwrapError(
+      'INVALID_RULES',
+      `${source} › rule ${rule.id} › when.exit_code: a vocabulary's rules match words, not exit codes (exit codes belong to a tool's file)`,
+      { ...where, field: 'when.exit_code' },
+    );
+  }
+  if (rule.credential !== undefined && credentials[rule.credential] === undefined) {
+    const known = Object.keys(credentials);
+    throw new AuthwrapError(
+      'INVALID_RULES',
+      `${source} › rule ${rule.id} › credential: unknown credential "${rule.credential}"; expected ${known.length > 0 ? `one of ${known.join(', ')}` : 'a name defined under credentials:'}`,
+      { ...where, field: 'credential', value: rule.credential },
+    );
+  }
 }
 
 function checkPlaceholders(

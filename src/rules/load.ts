@@ -46,7 +46,7 @@ export async function loadRules(sources: RuleSources): Promise<ToolRules[]> {
 export async function loadRulesFor(sources: RuleSources, command: string, toolOverride?: string): Promise<ToolRules[]> {
   const entries = await readRuleSources(sources);
   const tool = chooseTool(entries.map((entry) => entry.file), command, toolOverride);
-  const needed = entries.filter(({ file, builtin }) => !builtin || file.tool === tool || file.tool === GENERIC_TOOL);
+  const needed = entries.filter(({ file, builtin }) => !builtin || file.kind === 'vocabulary' || file.tool === tool || file.tool === GENERIC_TOOL);
   return mergeRuleFiles(needed.map(({ source, file }) => compileRuleFile(file, source)));
 }
 

@@ -1,6 +1,7 @@
 // Rule patterns → RegExps, refusing what cannot run in linear time, with messages that name
 // the file, the rule and the field.
 import { AuthwrapError } from '../errors.js';
+import { foldCase } from './casefold.js';
 
 export interface PatternPlace {
   file: string;
@@ -24,8 +25,17 @@ export function buildRegExp(pattern: string, flags: string, where: PatternPlace)
       );
     }
   }
+  if (flags.includes('u')) {
+    throw new AuthwrapError(
+      'INVALID_RULES',
+      `${where.file} › rule ${where.rule} › ${where.field}: flag u is not allowed; V8's linear-time engine cannot run unicode-mode patterns (use i, m, s)`,
+      { ...where, value: flags },
+    );
+  }
+  // V8's linear-time engine refuses `i`, so case-insensitivity is spelled out as classes.
+  const source = flags.includes('i') ? foldCase(pattern) : pattern;
   try {
-    return new RegExp(pattern, flags);
+    return new RegExp(source, flags.replace('i', ''));
   } catch (error) {
     const reason = (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '');
     throw new AuthwrapError(

@@ -1,12 +1,12 @@
 // The rule-file format: the single source of truth for its types and its JSON Schema.
 import { z } from 'zod';
-import { AUTH_CODES, FIELD_NAMES, OTHER_CODES } from '../codes.js';
+import { AUTH_CODES, EVIDENCE_KINDS, FIELD_NAMES, OTHER_CODES } from '../codes.js';
 
 const code = z.enum([...AUTH_CODES, ...OTHER_CODES]);
 const flags = z
   .string()
-  .regex(/^[imsu]*$/, 'flags may only hold i, m, s, u')
-  .describe('Regular-expression flags: i (ignore case), m (multi-line), s (dot matches newline), u');
+  .regex(/^[ims]*$/, 'flags may only hold i, m, s (u is refused: the linear-time engine cannot run it)')
+  .describe('Regular-expression flags: i (ignore case), m (multi-line), s (dot matches newline)');
 
 const pattern = z.union([
   z.string().min(1).describe('A JavaScript regular expression'),
@@ -77,6 +77,15 @@ const rule = z.strictObject({
   ambiguous: z.boolean().optional().describe('Output cannot settle the verdict: never triggers a re-auth'),
   replay_unsafe: z.boolean().optional().describe('The command had already done part of its work (e.g. mid-apply): re-auth, but do not retry unless --retry always'),
   retryable: z.boolean().optional(),
+  evidence: z
+    .enum(EVIDENCE_KINDS)
+    .optional()
+    .describe('How strong this signal is when several rules match (see README "Deciding by evidence"); defaults follow the code'),
+  credential: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]*$/)
+    .optional()
+    .describe("Name of the file's credential (credentials: …) whose refresh_command and hint apply"),
   examples: z.array(example).optional(),
 });
 
@@ -85,12 +94,31 @@ const contextVar = z.strictObject({
   env: z.string().optional().describe('Environment variable read when the flag is absent'),
 });
 
+const credential = z.strictObject({
+  refresh_command: z.string().optional().describe('Renews this credential; run through the shell, {placeholders} come from context and are shell-quoted'),
+  interactive: z.boolean().optional().describe('The refresh needs a person (browser or device-code login): run it only at a terminal'),
+  hint: z.string().optional().describe('What to run when there is no credential at all (a login command)'),
+});
+
 export const ruleFileSchema = z.strictObject({
   $schema: z.string().optional(),
-  version: z.literal(1),
+  version: z.union([z.literal(1), z.literal(2)]),
+  kind: z
+    .enum(['tool', 'vocabulary'])
+    .optional()
+    .describe('tool (default): the rules of one CLI; vocabulary: the error words of one service or protocol, tried for every command'),
   tool: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'tool names are lowercase'),
   description: z.string().optional(),
-  commands: z.array(z.string().min(1)).describe('Command basenames this file applies to; "*" applies to every command'),
+  sources: z.array(z.string()).optional().describe('Where the vocabulary comes from: the provider documents and reports it was taken from'),
+  commands: z.array(z.string().min(1)).default([]).describe('Command basenames this file applies to; "*" applies to every command'),
+  uses: z.array(z.string()).optional().describe('Vocabularies whose credentials this tool renews (their refresh commands may run for it)'),
+  detect: z
+    .array(z.string().min(2))
+    .min(1)
+    .optional()
+    .describe('Vocabulary pre-filter: its rules are tried only when the output contains one of these words (any letter case)'),
+  credentials: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/), credential).optional(),
+  mid_work: pattern.optional().describe('Output that shows the command had started its work: an expiry found with it is not replayed'),
   refresh_command: z.string().optional().describe('Default re-auth command, run through the shell'),
   refresh_interactive: z.boolean().optional().describe('The re-auth command needs a person (browser or device-code login): run it only at a terminal'),
   hint: z.string().optional().describe('Default login command for UNAUTHENTICATED'),

@@ -7,24 +7,42 @@ export const GENERIC_TOOL = 'generic';
 export function mergeRuleFiles(files: ToolRules[]): ToolRules[] {
   const byTool = new Map<string, ToolRules>();
   for (const file of files) {
-    const base = byTool.get(file.tool);
-    byTool.set(file.tool, base ? layer(base, file) : { ...file, rules: [...file.rules] });
+    // A vocabulary and a tool may share a name (the aws vocabulary, the aws CLI).
+    const key = `${file.kind}:${file.tool}`;
+    const base = byTool.get(key);
+    byTool.set(key, base ? layer(base, file) : { ...file, rules: [...file.rules] });
   }
   return [...byTool.values()];
 }
 
-/** The tool's own rules, then the generic ones, in the order they are tried. */
+/**
+ * The rules tried for one command, in tie-break order: the tool's own file, users' files for
+ * every command (`commands: ['*']`), the vocabularies the tool uses, every other vocabulary,
+ * then the generic file.
+ */
 export function selectRules(merged: ToolRules[], command: string, toolOverride?: string): { tool: string; sets: ToolRules[] } {
   const tool = chooseTool(merged, command, toolOverride);
-  const sets = [merged.find((set) => set.tool === tool && tool !== GENERIC_TOOL), merged.find((set) => set.tool === GENERIC_TOOL)];
+  const own = merged.find((set) => set.kind === 'tool' && set.tool === tool && tool !== GENERIC_TOOL);
+  const everyCommand = merged.filter((set) => set.kind === 'tool' && set !== own && set.tool !== GENERIC_TOOL && set.commands.includes('*'));
+  const uses = own?.uses ?? [];
+  const vocabularies = merged
+    .filter((set) => set.kind === 'vocabulary')
+    .sort((a, b) => rankOf(uses, a.tool) - rankOf(uses, b.tool));
+  const generic = merged.find((set) => set.kind === 'tool' && set.tool === GENERIC_TOOL);
+  const sets = [own, ...everyCommand, ...vocabularies, generic];
   return { tool: tool ?? commandName(command), sets: sets.filter((set): set is ToolRules => set !== undefined) };
 }
 
+function rankOf(uses: string[], name: string): number {
+  const index = uses.indexOf(name);
+  return index === -1 ? uses.length : index;
+}
+
 /** The tool a command belongs to: --tool, else the last file whose `commands` name it (later sources win). */
-export function chooseTool(files: Array<{ tool: string; commands: string[] }>, command: string, toolOverride?: string): string | undefined {
+export function chooseTool(files: Array<{ tool: string; kind?: string; commands: string[] }>, command: string, toolOverride?: string): string | undefined {
   if (toolOverride) return toolOverride;
   const name = commandName(command);
-  return [...files].reverse().find((file) => file.tool !== GENERIC_TOOL && file.commands.includes(name))?.tool;
+  return [...files].reverse().find((file) => (file.kind ?? 'tool') === 'tool' && file.tool !== GENERIC_TOOL && file.commands.includes(name))?.tool;
 }
 
 /** `aws`, `/usr/local/bin/gcloud`, `gh.exe`, `C:\\bin\\az.cmd` → aws, gcloud, gh, az. */
@@ -38,8 +56,12 @@ function layer(base: ToolRules, file: ToolRules): ToolRules {
   const kept = base.rules.map((rule) => replaced.get(rule.id) ?? rule);
   const added = file.rules.filter((rule) => !base.rules.some((old) => old.id === rule.id));
   return {
-    tool: base.tool,
+    ...base,
     commands: [...new Set([...base.commands, ...file.commands])],
+    uses: [...new Set([...file.uses, ...base.uses])],
+    detect: base.detect && file.detect ? [...new Set([...base.detect, ...file.detect])] : undefined,
+    credentials: { ...base.credentials, ...file.credentials },
+    midWork: file.midWork ?? base.midWork,
     refreshCommand: file.refreshCommand ?? base.refreshCommand,
     refreshSource: file.refreshCommand ? file.refreshSource : base.refreshSource,
     refreshInteractive: file.refreshCommand ? file.refreshInteractive : base.refreshInteractive,
