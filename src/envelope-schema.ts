@@ -1,5 +1,6 @@
 // The envelope as a zod schema: the source of the Envelope type and of `authwrap schema envelope`.
 import { z } from 'zod';
+import { EVIDENCE_KINDS } from './codes.js';
 
 const nullableString = z.string().nullable();
 
@@ -16,6 +17,13 @@ export const errorSchema = z.object({
   reauth_command: nullableString.optional().describe('Alias of refresh_command (of hint when unauthenticated)'),
   reauth_env_var: z.string().optional().describe('Environment variable the tool reads its credential from'),
   rule: z.string().optional().describe('file#rule-id of the rule that gave this verdict'),
+  evidence: z
+    .object({
+      kind: z.enum(EVIDENCE_KINDS).describe('Strength of the deciding evidence: expiry > lookalike > invalid > permission > status > loose'),
+      text: z.string().describe('The (redacted) text or JSON value the deciding rule matched'),
+      outranked: z.array(z.string()).describe('Other rules that matched and lost: file#id (CODE, kind)'),
+    })
+    .optional(),
   detail: z.string().optional().describe('Redacted end of the failed command\'s error output'),
 });
 

@@ -111,6 +111,10 @@ function describeFailure(attempt: Attempt, verdict: Verdict | null, redact: Reda
     Object.assign(error, { expired: false, expired_at: null, reauth_command: verdict.code === 'UNAUTHENTICATED' ? error.hint : null });
   }
   if (verdict.rule) error.rule = verdict.rule;
+  if (verdict.evidenceKind) {
+    // What decided, and what it outranked (README "Deciding by evidence").
+    error.evidence = { kind: verdict.evidenceKind, text: redact(verdict.evidence ?? ''), outranked: verdict.outranked ?? [] };
+  }
   return { ...error, ...detailOf(attempt, verdict.detail, redact) };
 }
 
