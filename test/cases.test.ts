@@ -1,18 +1,24 @@
-// One test per stored client output in fixtures/cases/<tool>/: each is classified by the same
-// code the wrapper runs, and must reach the verdict recorded with it.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// The corpus of real outputs in fixtures/cases/: its shape (how many, from how many tools, per
+// label), the exact verdicts of the outputs captured from real clients here, and the accuracy
+// targets on the whole corpus and on its check split (scripts/corpus.mjs, scripts/score.mjs).
 import { describe, expect, it } from 'vitest';
 import { textOutput } from '../src/capture.js';
 import { classifyAttempt } from '../src/classify.js';
-import { compileRuleFile } from '../src/rules/compile.js';
-import { listRuleFiles, readRuleFile } from '../src/rules/load.js';
-import { mergeRuleFiles, selectRules } from '../src/rules/select.js';
+import { exitCodeFor } from '../src/envelope.js';
+import { commandName, selectRules } from '../src/rules/select.js';
+// @ts-expect-error: plain ES module shared with scripts/accuracy.mjs
+import { loadCorpus, LABELS } from '../scripts/corpus.mjs';
+// @ts-expect-error: plain ES module shared with scripts/accuracy.mjs
+import { score, TARGETS } from '../scripts/score.mjs';
 import { ROOT } from './helpers/run.js';
+import { loadBuiltinRules } from './helpers/rules.js';
 
 interface Case {
+  id: string;
   source: string;
   tool: string;
+  label: string;
+  split: 'train' | 'check';
   argv?: string[];
   exit_code: number;
   stdout?: string;
@@ -20,30 +26,55 @@ interface Case {
   expect: { code: string; ambiguous?: boolean; replay_unsafe?: boolean; required_permission?: string; expires_at?: string; refresh_command?: string; hint?: string };
 }
 
-const CASES = join(ROOT, 'fixtures/cases');
-const files = readdirSync(CASES).flatMap((tool) => readdirSync(join(CASES, tool)).map((name) => `${tool}/${name}`));
+const AUTH_WORDS = /token|auth|unauthori|forbidden|denied|expired|credential|log ?in|permission|\b40[13]\b/i;
 
 describe('fixtures/cases', async () => {
-  const compiled = [];
-  for (const path of listRuleFiles(join(ROOT, 'classifiers'), true)) compiled.push(compileRuleFile(await readRuleFile(path), path));
-  const merged = mergeRuleFiles(compiled);
+  const merged = await loadBuiltinRules();
+  const corpus = loadCorpus(ROOT) as Case[];
+  const classify = (c: Case) => {
+    const { tool, sets } = selectRules(merged, c.tool, c.tool);
+    return classifyAttempt({ exitCode: c.exit_code, stdout: textOutput(c.stdout ?? ''), stderr: textOutput(c.stderr ?? '') }, sets, {
+      command: commandName(c.tool),
+      tool,
+      args: c.argv ?? [],
+      env: {},
+    });
+  };
 
-  it('has cases for every client family', () => {
-    expect(new Set(files.map((f) => f.split('/')[0]))).toEqual(new Set(['aws', 'curl', 'git', 'npm', 'kubectl', 'gh', 'gcloud', 'az', 'docker', 'terraform', 'generic']));
+  it('is large and varied enough to show generalisation', () => {
+    expect(corpus.length).toBeGreaterThanOrEqual(600);
+    expect(new Set(corpus.map((c) => c.tool)).size).toBeGreaterThanOrEqual(150);
+    for (const label of LABELS) expect(corpus.filter((c) => c.label === label).length, label).toBeGreaterThanOrEqual(60);
+    const negatives = corpus.filter((c) => c.label === 'other' && AUTH_WORDS.test(`${c.stdout ?? ''}${c.stderr ?? ''}`));
+    expect(negatives.length).toBeGreaterThanOrEqual(80);
+    expect(corpus.filter((c) => c.split === 'check').length).toBeGreaterThanOrEqual(corpus.length / 4);
   });
 
-  it.each(files)('%s', (file) => {
-    const fixture = JSON.parse(readFileSync(join(CASES, file), 'utf8')) as Case;
-    expect(fixture.source).toMatch(/^(captured by scripts\/capture\.mjs|https:\/\/)/);
-    const { sets } = selectRules(merged, fixture.tool);
-    const verdict = classifyAttempt(
-      { exitCode: fixture.exit_code, stdout: textOutput(fixture.stdout ?? ''), stderr: textOutput(fixture.stderr ?? '') },
-      sets,
-      { command: fixture.tool, tool: fixture.tool, args: fixture.argv ?? [], env: {} },
-    );
+  it('every case names where it came from: a capture here or a public report', () => {
+    expect(corpus.filter((c) => !/^(captured\b|https:\/\/)/.test(c.source)).map((c) => c.id)).toEqual([]);
+  });
+
+  const captured = corpus.filter((c) => c.source.startsWith('captured'));
+  it.each(captured.map((c) => [c.id, c] as const))('captured from a real client: %s', (_id, fixture) => {
+    const verdict = classify(fixture);
     const { code, ...fields } = fixture.expect;
     expect(verdict?.code ?? 'OK').toBe(code);
     const got = { ambiguous: verdict?.ambiguous, replay_unsafe: verdict?.replayUnsafe ?? false, required_permission: verdict?.requiredPermission, expires_at: verdict?.expiresAt, refresh_command: verdict?.refreshCommand, hint: verdict?.hint };
-    for (const [name, value] of Object.entries(fields)) expect(got[name as keyof typeof got]).toBe(value);
+    for (const [name, value] of Object.entries(fields)) expect(got[name as keyof typeof got], name).toBe(value);
+  });
+
+  it('meets the accuracy targets on the whole corpus and on the check split, with no false auth verdict', () => {
+    const results = corpus.map((c) => {
+      const verdict = classify(c);
+      const code = verdict?.code ?? (c.exit_code === 0 ? 'OK' : 'COMMAND_FAILED');
+      return { id: c.id, tool: c.tool, label: c.label, split: c.split, code, exit: exitCodeFor(verdict ? verdict.code : null, c.exit_code, null) };
+    });
+    const s = score(results);
+    expect({ overall: s.overall >= TARGETS.overall, check: s.check >= TARGETS.check, falseAuth: s.falseAuth.length, expiredAsDenied: s.expiredAsDenied.length }).toEqual({
+      overall: true,
+      check: true,
+      falseAuth: 0,
+      expiredAsDenied: 0,
+    });
   });
 });

@@ -10,7 +10,7 @@ import { buildEnvelope, EXIT_CODE_BY_ERROR } from '../src/envelope.js';
 import { envelopeSchema } from '../src/envelope-schema.js';
 import { createRedactor } from '../src/redact.js';
 import { compileRuleFile } from '../src/rules/compile.js';
-import { listRuleFiles, readRuleFile } from '../src/rules/load.js';
+import { loadBuiltinRules } from './helpers/rules.js';
 import { mergeRuleFiles, selectRules } from '../src/rules/select.js';
 import { ROOT, createSandbox, parseEnvelope, runAuthwrap } from './helpers/run.js';
 
@@ -68,9 +68,7 @@ describe('hostile output through bin/authwrap', () => {
 });
 
 describe('properties', async () => {
-  const files = [];
-  for (const path of listRuleFiles(join(ROOT, 'classifiers'), true)) files.push(compileRuleFile(await readRuleFile(path), path));
-  const merged = mergeRuleFiles(files);
+  const merged = await loadBuiltinRules();
   const tools = ['aws', 'gcloud', 'gh', 'kubectl', 'democli', 'mycli'];
   const DOCUMENTED_EXITS = new Set([0, 1, 8, 10, ...Object.values(EXIT_CODE_BY_ERROR)]);
   const redact = createRedactor({});

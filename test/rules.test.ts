@@ -7,6 +7,7 @@ import { listRuleFiles, readRuleFile } from '../src/rules/load.js';
 import { mergeRuleFiles, selectRules, commandName } from '../src/rules/select.js';
 import { buildJsonSchema } from '../src/verbs/schema.js';
 import { ROOT, createSandbox, runAuthwrap } from './helpers/run.js';
+import { loadBuiltinRules } from './helpers/rules.js';
 
 const INVALID = join(ROOT, 'fixtures/rules/invalid');
 
@@ -29,13 +30,13 @@ describe('invalid rule files: one fault each, with the message it must produce',
 
 describe('built-in classifiers', () => {
   it('every embedded example passes against the merged rules', async () => {
-    const results = checkExamples(await loadFolder(join(ROOT, 'classifiers')));
+    const results = checkExamples(await loadBuiltinRules());
     expect(results.length).toBeGreaterThanOrEqual(25);
     expect(results.filter((r) => r.failures.length > 0)).toEqual([]);
   });
 
   it('every example names where its output came from', async () => {
-    const merged = await loadFolder(join(ROOT, 'classifiers'));
+    const merged = await loadBuiltinRules();
     const unsourced = merged.flatMap((set) => set.rules.flatMap((rule) => rule.examples.filter((e) => !e.source).map(() => `${set.tool}#${rule.id}`)));
     expect(unsourced).toEqual([]);
   });
@@ -57,7 +58,7 @@ describe('built-in classifiers', () => {
     ].join('\n'));
     const result = await runAuthwrap(['rules', 'test', file], sandbox);
     expect(result.exitCode).toBe(1);
-    expect(String(result.stdout)).toContain('expected QUOTA_EXCEEDED, got CREDENTIALS_EXPIRED by classifiers/generic.yaml#text-token-expired');
+    expect(String(result.stdout)).toContain('expected QUOTA_EXCEEDED, got CREDENTIALS_EXPIRED by classifiers/generic.yaml#text-expired');
   });
 });
 
@@ -66,12 +67,24 @@ describe('layering and tool choice', () => {
     ['aws', 'aws'], ['/usr/local/bin/gcloud', 'gcloud'], ['gh.exe', 'gh'], ['C:\\tools\\az.cmd', 'az'], ['KUBECTL', 'kubectl'],
   ])('%s → %s', (command, name) => expect(commandName(command)).toBe(name));
 
-  it('picks the tool by command name, generic last; --tool overrides', async () => {
-    const merged = await loadFolder(join(ROOT, 'classifiers'));
-    expect(selectRules(merged, '/usr/bin/gsutil').sets.map((s) => s.tool)).toEqual(['gcloud', 'generic']);
-    expect(selectRules(merged, 'mycli').sets.map((s) => s.tool)).toEqual(['generic']);
+  it('picks the tool by command name: its own file, then the vocabularies it uses, the others, generic last; --tool overrides', async () => {
+    const merged = await loadBuiltinRules();
+    const kinds = (command: string, tool?: string) => selectRules(merged, command, tool).sets.map((s) => `${s.kind}:${s.tool}`);
+    const gsutil = kinds('/usr/bin/gsutil');
+    expect(gsutil[0]).toBe('tool:gcloud');
+    expect(gsutil.at(-1)).toBe('tool:generic');
+    expect(gsutil.filter((k) => k.startsWith('vocabulary:')).length).toBeGreaterThanOrEqual(1);
+    const aws = kinds('wrapper.sh', 'aws');
+    expect(aws.slice(0, 2)).toEqual(['tool:aws', 'vocabulary:aws']);
+    const mycli = kinds('mycli');
+    expect(mycli.filter((k) => k.startsWith('tool:'))).toEqual(['tool:generic']);
     expect(selectRules(merged, 'mycli').tool).toBe('mycli');
-    expect(selectRules(merged, 'wrapper.sh', 'aws').sets.map((s) => s.tool)).toEqual(['aws', 'generic']);
+  });
+
+  it('a user file for every command (commands: ["*"]) applies to any tool, after its own file', async () => {
+    const merged = mergeRuleFiles([...(await loadBuiltinRules()), compileRuleFile({ version: 1, tool: 'house', commands: ['*'], rules: [] }, 'house.yaml')]);
+    expect(selectRules(merged, 'aws').sets.map((s) => s.tool).slice(0, 2)).toEqual(['aws', 'house']);
+    expect(selectRules(merged, 'mycli').sets[0]!.tool).toBe('house');
   });
 });
 
