@@ -130,6 +130,8 @@ function matchingJsonValues(doc: JsonDoc, test: JsonTest): unknown[] {
 interface Fix {
   refreshCommand?: string;
   refreshSource?: string;
+  refreshOrigin?: CompiledRule['origin'];
+  refreshHash?: string;
   interactive: boolean;
   hint?: string;
   /** A command that may renew it, shown to the caller but never run (the tool does not use the vocabulary). */
@@ -196,6 +198,10 @@ function buildVerdict(winner: Candidate, all: Candidate[], sets: ToolRules[], do
     // Loose words or a file that is neither the tool's nor a vocabulary may name a verdict, never replay a command.
     replayEvidence: rule.evidence !== 'loose' && (winner.set.kind === 'vocabulary' || winner.set === toolSet),
     refreshSource: refreshCommand ? fix.refreshSource : undefined,
+    refreshOrigin: refreshCommand ? fix.refreshOrigin : undefined,
+    refreshHash: refreshCommand ? fix.refreshHash : undefined,
+    ruleOrigin: rule.origin,
+    ruleHash: rule.sourceHash,
     refreshInteractive: fix.interactive,
         envVar: auth ? pickEnvVar((toolSet ?? winner.set).envVars, context.env) : undefined,
     warnings,
@@ -222,10 +228,13 @@ function findFix(winner: Candidate, toolSet: ToolRules | undefined, context: Cla
   const credential = rule.credential ? set.credentials[rule.credential] : set.credentials.default;
   const foreign = set.kind === 'vocabulary' && !set.commands.includes(context.command) && !(toolSet?.uses.includes(set.tool) ?? false);
   const ruleCommand = typeof rule.fields.refresh_command === 'string' ? rule.fields.refresh_command : undefined;
-  if (ruleCommand) return { refreshCommand: ruleCommand, refreshSource: rule.source, interactive: credential?.interactive ?? set.refreshInteractive, hint: credential?.hint };
+  const fromRule = { refreshSource: rule.source, refreshOrigin: rule.origin, refreshHash: rule.sourceHash };
+  if (ruleCommand) return { refreshCommand: ruleCommand, ...fromRule, interactive: credential?.interactive ?? set.refreshInteractive, hint: credential?.hint };
   if (foreign) return { interactive: credential?.interactive ?? false, hint: credential?.hint, suggested: credential?.refreshCommand };
-  if (credential?.refreshCommand) return { refreshCommand: credential.refreshCommand, refreshSource: rule.source, interactive: credential.interactive, hint: credential.hint ?? toolSet?.hint };
-  if (toolSet?.refreshCommand) return { refreshCommand: toolSet.refreshCommand, refreshSource: toolSet.refreshSource, interactive: toolSet.refreshInteractive, hint: toolSet.hint ?? credential?.hint };
+  if (credential?.refreshCommand) return { refreshCommand: credential.refreshCommand, ...fromRule, interactive: credential.interactive, hint: credential.hint ?? toolSet?.hint };
+  if (toolSet?.refreshCommand) {
+    return { refreshCommand: toolSet.refreshCommand, refreshSource: toolSet.refreshSource, refreshOrigin: toolSet.refreshOrigin, refreshHash: toolSet.refreshSourceHash, interactive: toolSet.refreshInteractive, hint: toolSet.hint ?? credential?.hint };
+  }
   return { interactive: false, hint: credential?.hint ?? toolSet?.hint };
 }
 

@@ -16,6 +16,7 @@ export const EXIT_CODE_BY_ERROR: Record<string, number> = {
   INVALID_RULES: 2,
   UNREADABLE_FILE: 2,
   UNSAFE_STATE_DIR: 2,
+  UNSAFE_RULE_FILE: 2,
   INTERNAL_ERROR: 70,
 };
 /** Exit codes that mean auth failures; a child's own use of them is reported as 1. */

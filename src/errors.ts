@@ -4,6 +4,7 @@ export type AuthwrapErrorCode =
   | 'INVALID_RULES'
   | 'UNREADABLE_FILE'
   | 'UNSAFE_STATE_DIR'
+  | 'UNSAFE_RULE_FILE'
   | 'INTERNAL_ERROR';
 
 export interface AuthwrapErrorDetails {

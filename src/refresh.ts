@@ -20,6 +20,8 @@ export interface RefreshRequest {
   interactive: boolean;
   /** Set when the command comes from a project rule file: it runs only if that file is trusted. */
   projectSource?: string;
+  /** The hash of that file's bytes as loaded. */
+  projectSourceHash?: string;
   timeoutMs: number;
   context: ReauthContext;
   env: Record<string, string | undefined>;
@@ -35,7 +37,7 @@ export async function refreshOnce(request: RefreshRequest): Promise<ReauthResult
 
 async function refreshWithGates(request: RefreshRequest): Promise<ReauthResult> {
   const { command } = request;
-  if (request.projectSource && !isTrusted(request.stateDir, request.projectSource)) {
+  if (request.projectSource && !isTrusted(request.stateDir, request.projectSource, request.projectSourceHash)) {
     return skipped(command, null, `it comes from ${request.projectSource}, a project rule file you have not trusted (authwrap trust ${request.projectSource})`);
   }
   if (request.interactive && request.context !== 'interactive') {

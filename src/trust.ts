@@ -7,10 +7,14 @@ import { openStateDir, readJsonFile, writeJsonFile } from './state.js';
 
 const TRUST_FILE = 'trusted-rule-files.json';
 
-export function isTrusted(stateDir: string, file: string): boolean {
+/**
+ * Whether the user trusted this file with exactly these bytes. `loadedHash` is the hash of the
+ * bytes authwrap loaded its rules from: a file swapped after loading is not trusted by accident.
+ */
+export function isTrusted(stateDir: string, file: string, loadedHash: string | undefined): boolean {
   const trusted = readJsonFile<Record<string, string>>(join(stateDir, TRUST_FILE)) ?? {};
   const path = resolve(file);
-  return trusted[path] !== undefined && trusted[path] === hashFile(path);
+  return loadedHash !== undefined && trusted[path] === loadedHash;
 }
 
 /** Records the file's current content as trusted; returns its hash. */

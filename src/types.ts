@@ -86,6 +86,12 @@ export interface Verdict extends VerdictFields {
   replayUnsafe?: boolean;
   /** The rule file the refresh command came from (trust is checked for project files). */
   refreshSource?: string;
+  /** Where that file came from, and the hash of its bytes as loaded (trust is pinned to them). */
+  refreshOrigin?: 'builtin' | 'user' | 'project' | 'extra';
+  refreshHash?: string;
+  /** Where the deciding rule's file came from, and its hash as loaded. */
+  ruleOrigin?: 'builtin' | 'user' | 'project' | 'extra';
+  ruleHash?: string;
   /** The rule file's re-auth needs a person at a terminal. */
   refreshInteractive?: boolean;
   /** Environment variable the tool reads its credential from, if the rule file names one. */

@@ -60,8 +60,7 @@ export async function wrapCommand(invocation: Invocation, rules: ToolRules[], io
     attempts.push(attempt);
     const verdict = withCallerCommand(judge(attempt), invocation);
     if (attempts.length > 1 || !verdict || !isRenewable(verdict, invocation) || attempt.outputClosed) return verdict;
-    const fromProject = io.projectRulesDir !== undefined && verdict.rule?.startsWith(io.projectRulesDir);
-    if (fromProject && !(await isTrustedRuleFile(io.stateDir, verdict.rule!))) {
+    if (verdict.ruleOrigin === 'project' && !(await isTrustedRuleFile(io.stateDir, verdict.rule!, verdict.ruleHash))) {
       // An untrusted project file may classify; it may not make authwrap re-run the command.
       warnings.push(`${verdict.rule} decided this verdict; a project rule file you have not trusted cannot trigger a re-auth or a retry (authwrap trust)`);
       return verdict;
@@ -80,7 +79,8 @@ export async function wrapCommand(invocation: Invocation, rules: ToolRules[], io
       // A re-auth the caller chose with --reauth is theirs to judge; the rule file's may need a person,
       // and one from a project's rule file runs only once the user trusts that file.
       interactive: !invocation.reauthCommand && verdict.refreshInteractive === true,
-      projectSource: !invocation.reauthCommand && io.projectRulesDir && verdict.refreshSource?.startsWith(io.projectRulesDir) ? verdict.refreshSource : undefined,
+      projectSource: !invocation.reauthCommand && verdict.refreshOrigin === 'project' ? verdict.refreshSource : undefined,
+      projectSourceHash: verdict.refreshHash,
       timeoutMs: invocation.reauthTimeoutMs,
       context: io.reauthContext,
       env: io.env,
@@ -140,9 +140,9 @@ function withCallerCommand(verdict: Verdict | null, invocation: Invocation): Ver
   return { ...verdict, refreshCommand: invocation.reauthCommand, refreshSource: invocation.reauthSource };
 }
 
-async function isTrustedRuleFile(stateDir: string, rule: string): Promise<boolean> {
+async function isTrustedRuleFile(stateDir: string, rule: string, loadedHash: string | undefined): Promise<boolean> {
   const { isTrusted } = await import('./trust.js');
-  return isTrusted(stateDir, rule.slice(0, rule.lastIndexOf('#')));
+  return isTrusted(stateDir, rule.slice(0, rule.lastIndexOf('#')), loadedHash);
 }
 
 /** An expiry; or, when the caller opted in, an ambiguous refusal that a re-auth may settle. */

@@ -18,9 +18,19 @@ export interface JsonTest {
   pattern?: RegExp;
 }
 
+export type RuleOrigin = 'builtin' | 'user' | 'project' | 'extra';
+
+export interface SourceInfo {
+  sha256?: string;
+  origin: RuleOrigin;
+}
+
 export interface CompiledRule {
   id: string;
   source: string;
+  /** Where the file came from, and the hash of the bytes loaded (trust is pinned to them). */
+  origin: RuleOrigin;
+  sourceHash?: string;
   code: VerdictCode;
   exitCodes?: number[];
   stdout?: RegExp;
@@ -46,6 +56,8 @@ export interface Credential {
 
 export interface ToolRules {
   tool: string;
+  /** Where the (last layered) file came from. */
+  origin: RuleOrigin;
   kind: 'tool' | 'vocabulary';
   commands: string[];
   /** Vocabularies whose credentials this tool renews. */
@@ -55,8 +67,10 @@ export interface ToolRules {
   credentials: Record<string, Credential>;
   midWork?: RegExp;
   refreshCommand?: string;
-  /** The file the default refresh command came from. */
+  /** The file the default refresh command came from, and the hash of its bytes as loaded. */
   refreshSource?: string;
+  refreshSourceHash?: string;
+  refreshOrigin?: RuleOrigin;
   refreshInteractive: boolean;
   hint?: string;
   envVars: string[];
@@ -64,7 +78,7 @@ export interface ToolRules {
   rules: CompiledRule[];
 }
 
-export function compileRuleFile(file: RuleFile, source: string): ToolRules {
+export function compileRuleFile(file: RuleFile, source: string, info: SourceInfo = { origin: 'user' }): ToolRules {
   const seen = new Set<string>();
   const contextNames = new Set(Object.keys(file.context ?? {}));
   const rules = file.rules.map((rule, index) => {
@@ -77,7 +91,7 @@ export function compileRuleFile(file: RuleFile, source: string): ToolRules {
       });
     }
     seen.add(rule.id);
-    return compileRule(rule, source, contextNames);
+    return compileRule(rule, source, contextNames, info);
   });
   for (const [field, template] of [['refresh_command', file.refresh_command], ['hint', file.hint]] as const) {
     if (template) checkPlaceholders(template, contextNames, new Set(), { file: source, field });
@@ -93,6 +107,7 @@ export function compileRuleFile(file: RuleFile, source: string): ToolRules {
   file.rules.forEach((rule) => checkRuleShape(rule, kind, credentials, source));
   return {
     tool: file.tool,
+    origin: info.origin,
     kind,
     commands: file.commands,
     uses: file.uses ?? [],
@@ -101,6 +116,8 @@ export function compileRuleFile(file: RuleFile, source: string): ToolRules {
     midWork: file.mid_work === undefined ? undefined : compileSpec(file.mid_work, { file: source, rule: '(file)', field: 'mid_work' }),
     refreshCommand: file.refresh_command,
     refreshSource: file.refresh_command ? source : undefined,
+    refreshSourceHash: file.refresh_command ? info.sha256 : undefined,
+    refreshOrigin: file.refresh_command ? info.origin : undefined,
     refreshInteractive: file.refresh_interactive ?? false,
     hint: file.hint,
     envVars: file.env_vars ?? [],
@@ -109,7 +126,7 @@ export function compileRuleFile(file: RuleFile, source: string): ToolRules {
   };
 }
 
-function compileRule(rule: Rule, source: string, contextNames: Set<string>): CompiledRule {
+function compileRule(rule: Rule, source: string, contextNames: Set<string>, info: SourceInfo): CompiledRule {
   const where = { file: source, rule: rule.id };
   const groups = new Set<string>();
   const compilePattern = (spec: PatternSpec | undefined, field: string) => {
@@ -121,6 +138,8 @@ function compileRule(rule: Rule, source: string, contextNames: Set<string>): Com
   const compiled: CompiledRule = {
     id: rule.id,
     source,
+    origin: info.origin,
+    sourceHash: info.sha256,
     code: rule.code,
     exitCodes: rule.when.exit_code === undefined ? undefined : [rule.when.exit_code].flat(),
     stdout: compilePattern(rule.when.stdout, 'when.stdout.pattern'),

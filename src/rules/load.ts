@@ -1,9 +1,10 @@
 // Finds rule sources, reads and validates them, and compiles them in layering order:
 // built-in → user folder → AUTHWRAP_CLASSIFIERS → --classifiers.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { AuthwrapError } from '../errors.js';
-import { compileRuleFile, type ToolRules } from './compile.js';
+import { compileRuleFile, type RuleOrigin, type ToolRules } from './compile.js';
+import { checkRuleFolders, readRuleSource } from './source-check.js';
 import { chooseTool, GENERIC_TOOL, mergeRuleFiles } from './select.js';
 import type { RuleExample, RuleFile } from './schema.js';
 
@@ -13,6 +14,9 @@ const RULE_FILE = /\.(ya?ml|json)$/i;
 export interface RuleFileEntry {
   source: string;
   file: RuleFile;
+  /** sha256 of the bytes loaded (users' files): trust is pinned to exactly these. */
+  sha256?: string;
+  origin?: RuleOrigin;
   /** Validated and compiled at build time; users' files are compiled whenever they load. */
   builtin?: boolean;
 }
@@ -32,9 +36,9 @@ export interface RuleSources {
 export async function loadRules(sources: RuleSources): Promise<ToolRules[]> {
   const entries = await readRuleSources(sources);
   const examples = readJson<PrebuiltExamples>(sources.builtinPath.replace(/\.json$/, '-examples.json')) ?? {};
-  return entries.map(({ source, file }) => {
+  return entries.map(({ source, file, sha256, origin }) => {
     const withExamples = examples[source] ? { ...file, rules: file.rules.map((rule) => ({ ...rule, examples: examples[source]![rule.id] ?? rule.examples })) } : file;
-    return compileRuleFile(withExamples, source);
+    return compileRuleFile(withExamples, source, { sha256, origin: origin ?? 'builtin' });
   });
 }
 
@@ -47,32 +51,41 @@ export async function loadRulesFor(sources: RuleSources, command: string, toolOv
   const entries = await readRuleSources(sources);
   const tool = chooseTool(entries.map((entry) => entry.file), command, toolOverride);
   const needed = entries.filter(({ file, builtin }) => !builtin || file.kind === 'vocabulary' || file.tool === tool || file.tool === GENERIC_TOOL);
-  return mergeRuleFiles(needed.map(({ source, file }) => compileRuleFile(file, source)));
+  return mergeRuleFiles(needed.map(({ source, file, sha256, origin }) => compileRuleFile(file, source, { sha256, origin: origin ?? 'builtin' })));
 }
 
 /** Every rule file in layering order, read and validated but not compiled. */
 export async function readRuleSources(sources: RuleSources): Promise<RuleFileEntry[]> {
   const entries = readPrebuilt(sources.builtinPath);
-  const userFiles = [
-    ...(sources.userDir ? listRuleFiles(sources.userDir, false) : []),
-    ...(sources.projectDir ? listRuleFiles(sources.projectDir, false) : []),
-    ...sources.extraPaths.flatMap((p) => listRuleFiles(p, true)),
+  // The folders are checked like the files: a folder others can write lets them swap a file in.
+  const userFiles: Array<[string, RuleOrigin]> = [
+    ...(sources.userDir ? checkedList(sources.userDir, false, 2).map((p) => [p, 'user'] as [string, RuleOrigin]) : []),
+    ...(sources.projectDir ? checkedList(sources.projectDir, false, 2).map((p) => [p, 'project'] as [string, RuleOrigin]) : []),
+    ...sources.extraPaths.flatMap((path) => checkedList(path, true, 1).map((p) => [p, 'extra'] as [string, RuleOrigin])),
   ];
-  for (const path of userFiles) entries.push({ source: path, file: await readRuleFile(path) });
+  for (const [path, origin] of userFiles) {
+    const loaded = await readRuleFileWithHash(path);
+    entries.push({ source: path, file: loaded.file, sha256: loaded.sha256, origin });
+  }
   return entries;
+}
+
+function checkedList(path: string, mustExist: boolean, levels: number): string[] {
+  const files = listRuleFiles(path, mustExist);
+  if (files.length > 0) checkRuleFolders(files[0] === path ? dirname(path) : path, levels);
+  return files;
 }
 
 /** Reads, parses and validates one user rule file; errors name the file, rule and field. */
 export async function readRuleFile(path: string): Promise<RuleFile> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new AuthwrapError('UNREADABLE_FILE', `${path}: cannot read rule file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { file: path });
-  }
+  return (await readRuleFileWithHash(path)).file;
+}
+
+async function readRuleFileWithHash(path: string): Promise<{ file: RuleFile; sha256: string }> {
+  const { text, sha256 } = readRuleSource(path);
   const raw = /\.json$/i.test(path) ? parseJson(text, path) : await parseYaml(text, path);
   const { validateRuleFile } = await import('./validate.js');
-  return validateRuleFile(raw, path);
+  return { file: validateRuleFile(raw, path), sha256 };
 }
 
 /** Expands a path to the rule files it names: a file, or the rule files directly in a folder. */

@@ -52,8 +52,16 @@ export function commandName(command: string): string {
 }
 
 function layer(base: ToolRules, file: ToolRules): ToolRules {
+  // A project's file came with a repository: it may add rules and refine a built-in rule's
+  // words, but not change what a built-in rule concludes, nor where a trusted command's
+  // placeholders come from.
+  const fromProject = file.origin === 'project';
   const replaced = new Map(file.rules.map((rule) => [rule.id, rule]));
-  const kept = base.rules.map((rule) => replaced.get(rule.id) ?? rule);
+  const kept = base.rules.map((rule) => {
+    const next = replaced.get(rule.id);
+    if (!next) return rule;
+    return fromProject && rule.origin !== 'project' && next.code !== rule.code ? rule : next;
+  });
   const added = file.rules.filter((rule) => !base.rules.some((old) => old.id === rule.id));
   return {
     ...base,
@@ -64,10 +72,13 @@ function layer(base: ToolRules, file: ToolRules): ToolRules {
     midWork: file.midWork ?? base.midWork,
     refreshCommand: file.refreshCommand ?? base.refreshCommand,
     refreshSource: file.refreshCommand ? file.refreshSource : base.refreshSource,
+    refreshSourceHash: file.refreshCommand ? file.refreshSourceHash : base.refreshSourceHash,
+    refreshOrigin: file.refreshCommand ? file.refreshOrigin : base.refreshOrigin,
     refreshInteractive: file.refreshCommand ? file.refreshInteractive : base.refreshInteractive,
     hint: file.hint ?? base.hint,
     envVars: file.envVars.length > 0 ? file.envVars : base.envVars,
-    context: { ...base.context, ...file.context },
+    context: fromProject ? { ...file.context, ...base.context } : { ...base.context, ...file.context },
+    origin: file.origin,
     rules: [...added, ...kept],
   };
 }
