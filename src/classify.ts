@@ -231,7 +231,11 @@ function findFix(winner: Candidate, toolSet: ToolRules | undefined, context: Cla
   const fromRule = { refreshSource: rule.source, refreshOrigin: rule.origin, refreshHash: rule.sourceHash };
   if (ruleCommand) return { refreshCommand: ruleCommand, ...fromRule, interactive: credential?.interactive ?? set.refreshInteractive, hint: credential?.hint };
   if (foreign) return { interactive: credential?.interactive ?? false, hint: credential?.hint, suggested: credential?.refreshCommand };
-  if (credential?.refreshCommand) return { refreshCommand: credential.refreshCommand, ...fromRule, interactive: credential.interactive, hint: credential.hint ?? toolSet?.hint };
+  // A credential the rule names beats the tool's default; a user's own tool file beats a vocabulary's default.
+  const userTool = toolSet?.refreshCommand !== undefined && toolSet.refreshOrigin !== 'builtin';
+  if (credential?.refreshCommand && (rule.credential !== undefined || !userTool)) {
+    return { refreshCommand: credential.refreshCommand, ...fromRule, interactive: credential.interactive, hint: credential.hint ?? toolSet?.hint };
+  }
   if (toolSet?.refreshCommand) {
     return { refreshCommand: toolSet.refreshCommand, refreshSource: toolSet.refreshSource, refreshOrigin: toolSet.refreshOrigin, refreshHash: toolSet.refreshSourceHash, interactive: toolSet.refreshInteractive, hint: toolSet.hint ?? credential?.hint };
   }
