@@ -1,6 +1,7 @@
 // Rule patterns → RegExps, refusing what cannot run in linear time, with messages that name
 // the file, the rule and the field.
 import { AuthwrapError } from '../errors.js';
+import { boundRepetitions } from './bound.js';
 import { foldCase } from './casefold.js';
 
 export interface PatternPlace {
@@ -33,7 +34,7 @@ export function buildRegExp(pattern: string, flags: string, where: PatternPlace)
     );
   }
   // V8's linear-time engine refuses `i`, so case-insensitivity is spelled out as classes.
-  const source = flags.includes('i') ? foldCase(pattern) : pattern;
+  const source = boundRepetitions(flags.includes('i') ? foldCase(pattern) : pattern);
   try {
     return new RegExp(source, flags.replace('i', ''));
   } catch (error) {

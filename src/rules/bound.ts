@@ -1,0 +1,46 @@
+// Bounds single-character repetitions (`[^\n]*`, `.+`, `\S+`) to at most GAP characters. On
+// output that repeats a rule's opening words thousands of times (a hostile server's headers), an
+// unbounded gap lets every occurrence scan to the end of the line: quadratic time even on V8's
+// linear engine, whose promise covers one start position, not all of them (measured: 3–5 s per
+// rule on 1 MB). A gap longer than GAP characters no longer matches, which no error message needs.
+export const GAP = 1024;
+
+export function boundRepetitions(pattern: string): string {
+  let out = '';
+  for (let i = 0; i < pattern.length; ) {
+    const atomEnd = singleAtomEnd(pattern, i);
+    if (atomEnd === undefined) {
+      // A group opener or anything else: copied as it is.
+      out += pattern[i];
+      i++;
+      continue;
+    }
+    out += pattern.slice(i, atomEnd);
+    i = atomEnd;
+    const q = pattern[i];
+    if (q === '*' || q === '+') {
+      out += `{${q === '*' ? 0 : 1},${GAP}}`;
+      i++;
+    }
+  }
+  return out;
+}
+
+/** End of a one-character atom (class, escape, `.`, literal) at i; undefined for syntax characters. */
+function singleAtomEnd(pattern: string, i: number): number | undefined {
+  const ch = pattern[i]!;
+  if (ch === '\\') {
+    const next = pattern.slice(i + 1);
+    const long = /^(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|u\{[0-9a-fA-F]+\}|c[A-Za-z]|[pP]\{[^}]*\}|k<[^>]*>)/.exec(next);
+    return i + 1 + (long ? long[0].length : 1);
+  }
+  if (ch === '[') {
+    let j = i + 1;
+    if (pattern[j] === '^') j++;
+    if (pattern[j] === ']') j++;
+    while (j < pattern.length && pattern[j] !== ']') j += pattern[j] === '\\' ? 2 : 1;
+    return j + 1;
+  }
+  if (ch === '(' || ch === ')' || ch === '|' || ch === '*' || ch === '+' || ch === '?' || ch === '{' || ch === '^' || ch === '$') return undefined;
+  return i + 1;
+}
