@@ -8,6 +8,7 @@
 import { EVIDENCE_KINDS, isAuthCode } from './codes.js';
 import { parseJsonDocs, readJsonPath, type JsonDoc } from './json.js';
 import { normalizeOutput } from './normalize.js';
+import { GENERIC_TOOL } from './rules/select.js';
 import type { CompiledRule, JsonTest, ToolRules } from './rules/compile.js';
 import { pickEnvVar, readContext } from './context.js';
 import { fillCommand, fillTemplate } from './template.js';
@@ -71,7 +72,7 @@ export function classifyAttempt(input: ClassifyInput, sets: ToolRules[], context
     for (const rule of set.rules) {
       order++;
       const match = matchRule(rule, input.exitCode, texts, docs);
-      if (match) candidates.push({ rule, set, rank: EVIDENCE_KINDS.length - EVIDENCE_KINDS.indexOf(rule.evidence), order, ...match });
+      if (match) candidates.push({ rule, set, rank: rankOf(rule, set), order, ...match });
     }
   }
   if (candidates.length === 0) {
@@ -83,6 +84,17 @@ export function classifyAttempt(input: ClassifyInput, sets: ToolRules[], context
   const verdict = buildVerdict(winner, candidates, sets, docs, context, texts);
   const outranked = candidates.slice(1).map((c) => `${c.rule.source}#${c.rule.id} (${c.rule.code}, ${c.rule.evidence})`);
   return { ...verdict, evidence: winner.evidence, evidenceKind: winner.rule.evidence, outranked };
+}
+
+/**
+ * Strength of a matching rule: its evidence kind, and for the generic file (words any CLI may
+ * use) a step and a half lower, so a service's precise look-alike (a token endpoint answering
+ * HTML) outranks generic words about a failed refresh, while generic words still outrank a bare
+ * status code.
+ */
+function rankOf(rule: CompiledRule, set: ToolRules): number {
+  const base = EVIDENCE_KINDS.length - EVIDENCE_KINDS.indexOf(rule.evidence);
+  return set.kind === 'tool' && set.tool === GENERIC_TOOL ? base - 1.5 : base;
 }
 
 interface RuleMatch {
@@ -164,7 +176,9 @@ function buildVerdict(winner: Candidate, all: Candidate[], sets: ToolRules[], do
   const expiresAt = rawExpiry === undefined ? undefined : normalizeTimestamp(rawExpiry);
   if (rawExpiry !== undefined && expiresAt === undefined) warnings.push(`could not read "${rawExpiry}" as a time; expires_at left empty`);
   const renews = rule.code === 'CREDENTIALS_EXPIRED' || rule.ambiguous;
-  const fix = findFix(winner, toolSet, context);
+  // The fix of the winning rule; when it names none, that of the strongest evidence of the same
+  // verdict that does (terraform's own mid-apply rule, renewed by the aws vocabulary's credential).
+  const fix = [winner, ...sameCode.filter((c) => c !== winner)].map((c) => findFix(c, toolSet, context)).find((f) => f.refreshCommand) ?? findFix(winner, toolSet, context);
   const commandValues = { ...readContext(winner.set, context), ...(toolSet ? readContext(toolSet, context) : {}), tool: context.tool, command: context.command };
   const refreshCommand = renews && fix.refreshCommand ? fillCommand(fix.refreshCommand, commandValues) : undefined;
   const suggested = renews && !refreshCommand && fix.suggested ? fillCommand(fix.suggested, commandValues) : undefined;
