@@ -28,10 +28,18 @@ export interface RunTarget {
 export async function runAttempt(target: RunTarget): Promise<Attempt> {
   const started = performance.now();
   const startedAt = Date.now();
-  const child = spawn(target.command, target.args, {
-    stdio: [target.stdin ? 'pipe' : 'inherit', 'pipe', 'pipe'],
-    env: target.env as NodeJS.ProcessEnv,
-  });
+  let child: ChildProcess;
+  try {
+    child = spawn(target.command, target.args, {
+      stdio: [target.stdin ? 'pipe' : 'inherit', 'pipe', 'pipe'],
+      env: target.env as NodeJS.ProcessEnv,
+    });
+  } catch (error) {
+    // Node throws, instead of emitting 'error', for every errno but a few (ENOTDIR, E2BIG, ELOOP, ETXTBSY...).
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code !== 'string' || !/^E[A-Z0-9]+$/.test(code)) throw error;
+    return notStarted(code, started, startedAt);
+  }
   const exited = waitForExit(child);
   const stdoutWindow = createOutputWindow();
   const stderrWindow = createOutputWindow();
@@ -84,6 +92,14 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
   };
 }
 
+function notStarted(spawnError: string, started: number, startedAt: number): Attempt {
+  const empty = createOutputWindow().read();
+  return {
+    exitCode: null, signal: null, spawnError, stdout: empty, stderr: empty, data: null, dataTruncated: false,
+    dataFile: null, dataFileError: null, durationMs: performance.now() - started, startedAt, outputClosed: false,
+  };
+}
+
 interface ExitResult {
   exitCode: number | null;
   signal: string | null;
@@ -94,9 +110,8 @@ interface ExitResult {
 function waitForExit(child: ChildProcess): Promise<ExitResult> {
   return new Promise((resolve) => {
     child.once('error', (error: NodeJS.ErrnoException) => {
-      // A failure to start: EACCES also covers a file without the execute bit; EISDIR, ENOTDIR alike.
-      const spawnError = error.code === 'ENOENT' ? 'ENOENT' : 'EACCES';
-      resolve({ exitCode: null, signal: null, spawnError });
+      // A failure to start (ENOENT, EACCES; EAGAIN, EMFILE when the system is short of processes or files).
+      resolve({ exitCode: null, signal: null, spawnError: error.code ?? 'EUNKNOWN' });
     });
     child.once('close', (code, signal) => resolve({ exitCode: code, signal, spawnError: null }));
   });

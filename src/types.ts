@@ -38,7 +38,8 @@ export interface OutputText {
 export interface Attempt {
   exitCode: number | null;
   signal: string | null;
-  spawnError: 'ENOENT' | 'EACCES' | null;
+  /** The errno (ENOENT, EACCES, ENOTDIR, ...) when the command could not be started. */
+  spawnError: string | null;
   stdout: OutputText;
   stderr: OutputText;
   /** Whole stdout in --json mode (up to the data cap); null in passthrough. */
