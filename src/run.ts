@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Writable } from 'node:stream';
 import { createOutputWindow } from './capture.js';
+import { drainPipes } from './drain.js';
 import { createDataSink } from './spill.js';
 import type { StdinTape } from './stdin.js';
 import type { Attempt, Mode } from './types.js';
@@ -47,7 +48,15 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
   let outputClosed = false;
 
   if (child.stdin && target.stdin) target.stdin.attach(child.stdin);
-  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  let childExited = false;
+  let interrupted: NodeJS.Signals | null = null;
+  const stopDrain = new AbortController();
+  const forward = (signal: NodeJS.Signals) => {
+    interrupted ??= signal;
+    // Once the child is gone a signal can only mean "stop waiting": for pipes a grandchild still holds.
+    if (childExited) stopDrain.abort();
+    else child.kill(signal);
+  };
   for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
   const onCallerGone = () => {
     // The reader went away (`| head -1`): stop the child the way a shell pipe would.
@@ -71,6 +80,8 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
   target.stdout.on('error', onStdoutError);
 
   const result = await exited;
+  childExited = true;
+  if (!result.spawnError) await drainPipes([child.stdout, child.stderr], stopDrain.signal);
   for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
   target.stdout.off('error', onStdoutError);
   target.stdin?.detach();
@@ -89,6 +100,7 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
     durationMs: performance.now() - started,
     startedAt,
     outputClosed,
+    interrupted,
   };
 }
 
@@ -96,7 +108,7 @@ function notStarted(spawnError: string, started: number, startedAt: number): Att
   const empty = createOutputWindow().read();
   return {
     exitCode: null, signal: null, spawnError, stdout: empty, stderr: empty, data: null, dataTruncated: false,
-    dataFile: null, dataFileError: null, durationMs: performance.now() - started, startedAt, outputClosed: false,
+    dataFile: null, dataFileError: null, durationMs: performance.now() - started, startedAt, outputClosed: false, interrupted: null,
   };
 }
 
@@ -106,14 +118,14 @@ interface ExitResult {
   spawnError: Attempt['spawnError'];
 }
 
-/** Resolves once the child has exited and its output streams are drained, or failed to start. */
+/** Resolves once the child has exited (its pipes may still be open: see drain.ts), or failed to start. */
 function waitForExit(child: ChildProcess): Promise<ExitResult> {
   return new Promise((resolve) => {
     child.once('error', (error: NodeJS.ErrnoException) => {
       // A failure to start (ENOENT, EACCES; EAGAIN, EMFILE when the system is short of processes or files).
       resolve({ exitCode: null, signal: null, spawnError: error.code ?? 'EUNKNOWN' });
     });
-    child.once('close', (code, signal) => resolve({ exitCode: code, signal, spawnError: null }));
+    child.once('exit', (code, signal) => resolve({ exitCode: code, signal, spawnError: null }));
   });
 }
 

@@ -53,6 +53,8 @@ export interface Attempt {
   startedAt: number;
   /** The caller closed our stdout (EPIPE): stop, do not retry. */
   outputClosed: boolean;
+  /** A stop signal authwrap received while this attempt ran (or drained): no re-auth or retry after it. */
+  interrupted?: string | null;
 }
 
 export interface VerdictFields {

@@ -60,6 +60,10 @@ export async function wrapCommand(invocation: Invocation, rules: ToolRules[], io
     attempts.push(attempt);
     const verdict = judge(attempt);
     if (attempts.length > 1 || !verdict || !isRenewable(verdict, invocation) || attempt.outputClosed) return verdict;
+    if (attempt.interrupted) {
+      warnings.push(`authwrap received ${attempt.interrupted}; no re-auth or retry after it`);
+      return verdict;
+    }
     const command = invocation.reauthCommand ?? verdict.refreshCommand;
     if (!invocation.reauthAllowed || !command) {
       if (!command && invocation.reauthAllowed) warnings.push('no re-auth command is known for this tool; pass --reauth "<command>"');

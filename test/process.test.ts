@@ -1,10 +1,36 @@
 // authwrap as a process among processes: failures to start, pipes held by grandchildren, signals
 // at a terminal and without one, output redirected while a retry may follow, the re-auth's
 // process group. Everything goes through the built bin/authwrap.
-import { symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createSandbox, parseEnvelope, runAuthwrap } from './helpers/run.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitForFile(path: string, timeoutMs = 10_000): Promise<void> {
+  for (let waited = 0; !existsSync(path); waited += 20) {
+    if (waited > timeoutMs) throw new Error(`${path} never appeared`);
+    await sleep(20);
+  }
+}
+
+/** Processes a test's fixtures leave behind on purpose (a grandchild holding a pipe), ended after each test. */
+const strays: number[] = [];
+const stray = (pidFile: string) => {
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  strays.push(pid);
+  return pid;
+};
+afterEach(() => {
+  for (const pid of strays.splice(0)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+});
 
 describe('a command that cannot be started', () => {
   it('a path through a regular file (ENOTDIR) → 126 COMMAND_NOT_EXECUTABLE naming the errno', async () => {
@@ -26,4 +52,48 @@ describe('a command that cannot be started', () => {
     expect(result.exitCode).toBe(126);
     expect(parseEnvelope(result.stdout).error).toMatchObject({ code: 'COMMAND_NOT_EXECUTABLE', message: expect.stringContaining('ELOOP') });
   });
+});
+
+describe('pipes held by a grandchild', () => {
+  it('a child that exits leaving `sleep 20 &` on its stdout does not keep authwrap waiting', async () => {
+    const sandbox = createSandbox();
+    const pidFile = join(sandbox.dir, 'grandchild.pid');
+    const script = `sleep 20 & echo $! > ${pidFile}; echo x; exit 1`;
+    for (const mode of [[], ['--json']]) {
+      const started = Date.now();
+      const result = await runAuthwrap([...mode, '--', 'sh', '-c', script], sandbox, { timeout: 15_000 });
+      const elapsed = Date.now() - started;
+      stray(pidFile);
+      expect(result.timedOut).toBe(false);
+      expect(result.exitCode).toBe(1);
+      if (mode.length) expect(parseEnvelope(result.stdout).error).toMatchObject({ code: 'COMMAND_FAILED', detail: 'x' });
+      else expect(result.stdout).toBe('x\n');
+      expect(elapsed).toBeLessThan(3000);
+    }
+  }, 30_000);
+
+  it('a grandchild that keeps writing is cut off after the bound', async () => {
+    const sandbox = createSandbox();
+    const pidFile = join(sandbox.dir, 'grandchild.pid');
+    const started = Date.now();
+    const result = await runAuthwrap(['--', 'sh', '-c', `(while :; do echo y; sleep 0.05; done) & echo $! > ${pidFile}; exit 3`], sandbox, { timeout: 15_000 });
+    stray(pidFile);
+    expect(result.exitCode).toBe(3);
+    expect(Date.now() - started).toBeLessThan(5000);
+  }, 20_000);
+
+  it('SIGTERM to authwrap while it drains such pipes ends it at once', async () => {
+    const sandbox = createSandbox();
+    const pidFile = join(sandbox.dir, 'grandchild.pid');
+    const exited = join(sandbox.dir, 'exited');
+    const subprocess = runAuthwrap(['--', 'sh', '-c', `(while :; do echo y; sleep 0.05; done) & echo $! > ${pidFile}; touch ${exited}; exit 3`], sandbox, { timeout: 15_000 });
+    await waitForFile(exited);
+    await sleep(150);
+    const signalled = Date.now();
+    subprocess.kill('SIGTERM');
+    const result = await subprocess;
+    stray(pidFile);
+    expect(Date.now() - signalled).toBeLessThan(1000);
+    expect(result.exitCode).toBe(3);
+  }, 20_000);
 });
