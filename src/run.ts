@@ -6,11 +6,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Writable } from 'node:stream';
 import { createOutputWindow } from './capture.js';
 import { drainPipes } from './drain.js';
+import { deliveredByTerminal, onStopSignals } from './signals.js';
 import { createDataSink } from './spill.js';
 import type { StdinTape } from './stdin.js';
 import type { Attempt, Mode } from './types.js';
-
-const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 export interface RunTarget {
   command: string;
@@ -51,13 +50,14 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
   let childExited = false;
   let interrupted: NodeJS.Signals | null = null;
   const stopDrain = new AbortController();
-  const forward = (signal: NodeJS.Signals) => {
+  // A person may be typing at the terminal; see signals.ts for when a signal is passed on.
+  const atTerminal = target.stdin === null || isTTY(target.stdout) || isTTY(target.stderr);
+  const removeSignals = onStopSignals((signal) => {
     interrupted ??= signal;
     // Once the child is gone a signal can only mean "stop waiting": for pipes a grandchild still holds.
     if (childExited) stopDrain.abort();
-    else child.kill(signal);
-  };
-  for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
+    else if (!deliveredByTerminal(signal, atTerminal)) child.kill(signal);
+  });
   const onCallerGone = () => {
     // The reader went away (`| head -1`): stop the child the way a shell pipe would.
     outputClosed = true;
@@ -82,7 +82,7 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
   const result = await exited;
   childExited = true;
   if (!result.spawnError) await drainPipes([child.stdout, child.stderr], stopDrain.signal);
-  for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
+  removeSignals();
   target.stdout.off('error', onStdoutError);
   target.stdin?.detach();
   data?.close();
@@ -127,6 +127,10 @@ function waitForExit(child: ChildProcess): Promise<ExitResult> {
     });
     child.once('exit', (code, signal) => resolve({ exitCode: code, signal, spawnError: null }));
   });
+}
+
+function isTTY(stream: Writable): boolean {
+  return (stream as Writable & { isTTY?: boolean }).isTTY === true;
 }
 
 /** Writes a chunk on, pausing the source while the destination is full. */

@@ -3,8 +3,9 @@
 // process group. Everything goes through the built bin/authwrap.
 import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSandbox, parseEnvelope, runAuthwrap } from './helpers/run.js';
+import { BIN, ROOT, createSandbox, parseEnvelope, runAuthwrap, type Sandbox } from './helpers/run.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -14,6 +15,17 @@ async function waitForFile(path: string, timeoutMs = 10_000): Promise<void> {
     await sleep(20);
   }
 }
+
+const AT_TERMINAL = join(ROOT, 'test/helpers/at-terminal.py');
+
+/** Runs a shell command line in a new pseudo-terminal; `send` types bytes at it once a file exists. */
+function atTerminal(commandLine: string, sandbox: Sandbox, send: Array<[file: string, bytes: string]> = []) {
+  const sends = send.flatMap(([file, bytes]) => ['--send-when', file, bytes]);
+  return execa('python3', [AT_TERMINAL, ...sends, '--', 'sh', '-c', commandLine], { env: { ...sandbox.env, TERM: 'dumb' }, extendEnv: false, reject: false, timeout: 30_000 });
+}
+// `exec`: authwrap leads the terminal's session, as it does under a login shell; a shell left in between would die of the key too and hang the terminal up on us.
+const authwrapLine = (args: string) => `exec "${process.execPath}" "${BIN}" ${args}`;
+const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
 
 /** Processes a test's fixtures leave behind on purpose (a grandchild holding a pipe), ended after each test. */
 const strays: number[] = [];
@@ -96,4 +108,58 @@ describe('pipes held by a grandchild', () => {
     expect(Date.now() - signalled).toBeLessThan(1000);
     expect(result.exitCode).toBe(3);
   }, 20_000);
+});
+
+describe('signals, the way a shell treats them', () => {
+  it('at a terminal, one Ctrl-C gives the child exactly one SIGINT (the terminal delivered it; authwrap does not send a second)', async () => {
+    const sandbox = createSandbox();
+    const count = join(sandbox.dir, 'signals');
+    const result = await atTerminal(authwrapLine(`-- count-signals ${count}`), sandbox, [[`${count}.ready`, '\\x03']]);
+    expect(lines(count)).toEqual(['SIGINT']);
+    expect(result.exitCode).toBe(130);
+  }, 40_000);
+
+  it('also with stdin redirected from a file while stdout and stderr are the terminal', async () => {
+    const sandbox = createSandbox();
+    const count = join(sandbox.dir, 'signals');
+    const result = await atTerminal(`${authwrapLine(`-- count-signals ${count}`)} < /dev/null`, sandbox, [[`${count}.ready`, '\\x03']]);
+    expect(lines(count)).toEqual(['SIGINT']);
+    expect(result.exitCode).toBe(130);
+  }, 40_000);
+
+  it('at a terminal, Ctrl-\\ reaches the child once and authwrap lives to report it', async () => {
+    const sandbox = createSandbox();
+    const count = join(sandbox.dir, 'signals');
+    const result = await atTerminal(authwrapLine(`--json -- count-signals ${count}`), sandbox, [[`${count}.ready`, '\\x1c']]);
+    expect(lines(count)).toEqual(['SIGQUIT']);
+    expect(result.exitCode).toBe(131);
+    expect(result.stdout).toContain('"message": "command was killed by SIGQUIT"');
+  }, 40_000);
+
+  it('without a terminal, SIGINT sent to authwrap reaches the child, once', async () => {
+    const sandbox = createSandbox();
+    const count = join(sandbox.dir, 'signals');
+    const subprocess = runAuthwrap(['--', 'count-signals', count], sandbox, { timeout: 30_000 });
+    await waitForFile(`${count}.ready`);
+    subprocess.kill('SIGINT');
+    const result = await subprocess;
+    expect(lines(count)).toEqual(['SIGINT']);
+    expect(result.exitCode).toBe(130);
+  }, 40_000);
+
+  it('a signal that ends the attempt is not followed by a re-auth or a retry, even when the output reads as an expiry', async () => {
+    const sandbox = createSandbox();
+    const ready = join(sandbox.dir, 'ready');
+    const marker = join(sandbox.dir, 'reauth-ran');
+    const script = `trap 'echo "democli: error: 401 Unauthorized: token expired at 2026-01-01T00:00:00Z" >&2; exit 4' TERM; touch ${ready}; while :; do sleep 0.05; done`;
+    const subprocess = runAuthwrap(['--json', '--tool', 'democli', '--reauth', `touch ${marker}`, '--', 'sh', '-c', script], sandbox, { timeout: 30_000 });
+    await waitForFile(ready);
+    subprocess.kill('SIGTERM');
+    const result = await subprocess;
+    const envelope = parseEnvelope(result.stdout);
+    expect(existsSync(marker)).toBe(false);
+    expect(result.exitCode).toBe(10);
+    expect(envelope.meta.attempts).toBe(1);
+    expect(envelope.warnings).toEqual(['authwrap received SIGTERM; no re-auth or retry after it']);
+  }, 40_000);
 });
