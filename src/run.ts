@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Writable } from 'node:stream';
 import { createOutputWindow } from './capture.js';
 import { drainPipes } from './drain.js';
+import { createHoldback } from './holdback.js';
 import { deliveredByTerminal, onStopSignals } from './signals.js';
 import { createDataSink } from './spill.js';
 import type { StdinTape } from './stdin.js';
@@ -20,6 +21,8 @@ export interface RunTarget {
   stdin: StdinTape | null;
   stdout: Writable;
   stderr: Writable;
+  /** Passthrough: hold back up to this many bytes of stdout (a retry may replace them); see holdback.ts. */
+  holdStdout?: number;
   /** --json: bytes of stdout kept for `data`; the rest spills to a file in stateDir. */
   dataLimit: number;
   stateDir: string;
@@ -65,10 +68,11 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
   };
 
   const stdoutSink = data ? undefined : target.stdout;
+  const holdback = !data && target.holdStdout ? createHoldback(target.holdStdout) : undefined;
   child.stdout?.on('data', (chunk: Buffer) => {
     stdoutWindow.push(chunk);
     if (data) data.push(chunk);
-    else if (!outputClosed) relay(chunk, child.stdout!, stdoutSink!);
+    else if (!outputClosed) for (const out of holdback ? holdback.push(chunk) : [chunk]) relay(out, child.stdout!, stdoutSink!);
   });
   child.stderr?.on('data', (chunk: Buffer) => {
     stderrWindow.push(chunk);
@@ -101,6 +105,8 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
     startedAt,
     outputClosed,
     interrupted,
+    heldStdout: holdback?.take(),
+    stdoutReleased: holdback?.released(),
   };
 }
 

@@ -55,6 +55,10 @@ export interface Attempt {
   outputClosed: boolean;
   /** A stop signal authwrap received while this attempt ran (or drained): no re-auth or retry after it. */
   interrupted?: string | null;
+  /** Passthrough, output redirected: this attempt's stdout, held back until it is known whether a retry replaces it. */
+  heldStdout?: Buffer;
+  /** Its stdout passed the hold-back bound and went out: a retry would append to it. */
+  stdoutReleased?: boolean;
 }
 
 export interface VerdictFields {

@@ -5,6 +5,7 @@ import { classifyAttempt } from './classify.js';
 import type { ReauthContext } from './reauth.js';
 import type { ToolRules } from './rules/compile.js';
 import { commandName, selectRules } from './rules/select.js';
+import { STDOUT_HOLD_LIMIT } from './holdback.js';
 import { runAttempt } from './run.js';
 import { createStdinTape, STDIN_REPLAY_LIMIT } from './stdin.js';
 import type { Attempt, Invocation, Outcome, ReauthResult, Verdict } from './types.js';
@@ -12,7 +13,7 @@ import type { Attempt, Invocation, Outcome, ReauthResult, Verdict } from './type
 export interface WrapIO {
   env: Record<string, string | undefined>;
   stdin: Readable & { isTTY?: boolean };
-  stdout: Writable;
+  stdout: Writable & { isTTY?: boolean };
   stderr: Writable;
   reauthContext: ReauthContext;
   stateDir: string;
@@ -33,6 +34,8 @@ export async function wrapCommand(invocation: Invocation, rules: ToolRules[], io
   const attempts: Attempt[] = [];
   const warnings: string[] = [];
   let reauth: ReauthResult | null = null;
+  // Output redirected and a retry possible: hold the first attempt's stdout so a retry replaces it (holdback.ts).
+  const holdFirst = invocation.mode === 'passthrough' && !io.stdout.isTTY && invocation.reauthAllowed && invocation.retry !== 'never';
 
   const judge = (attempt: Attempt): Verdict | null => {
     if (attempt.spawnError || attempt.signal || attempt.exitCode === null) return null;
@@ -56,6 +59,7 @@ export async function wrapCommand(invocation: Invocation, rules: ToolRules[], io
       stderr: io.stderr,
       dataLimit: invocation.dataLimit,
       stateDir: io.stateDir,
+      holdStdout: holdFirst && attempts.length === 0 ? STDOUT_HOLD_LIMIT : undefined,
     });
     attempts.push(attempt);
     const verdict = judge(attempt);
@@ -98,6 +102,10 @@ export async function wrapCommand(invocation: Invocation, rules: ToolRules[], io
       );
       return verdict;
     }
+    if (attempt.stdoutReleased) {
+      warnings.push(`stdout already passed ${STDOUT_HOLD_LIMIT} bytes; not retried, to keep redirected output whole`);
+      return verdict;
+    }
     if (tape && !tape.canReplay()) {
       warnings.push(`re-auth succeeded but the command was not retried: its stdin exceeded ${STDIN_REPLAY_LIMIT} bytes and cannot be replayed; run it again`);
       return verdict;
@@ -113,6 +121,9 @@ export async function wrapCommand(invocation: Invocation, rules: ToolRules[], io
     shouldRetry: ({ error }) => error instanceof RetryAfterReauth,
   });
   tape?.close();
+  // No retry replaced the first attempt's output: it goes out after all.
+  const held = attempts.length === 1 ? attempts[0]!.heldStdout : undefined;
+  if (held?.length) await new Promise((resolve) => io.stdout.write(held, resolve));
   if (verdict && attempts.length > 1) {
     // The one re-auth ran and succeeded, and the retry still failed: say what that tells.
     if (verdict.code === 'CREDENTIALS_EXPIRED') warnings.push('the re-auth succeeded but the credential still reads as expired; it may renew a different credential than the command uses');

@@ -163,3 +163,49 @@ describe('signals, the way a shell treats them', () => {
     expect(envelope.warnings).toEqual(['authwrap received SIGTERM; no re-auth or retry after it']);
   }, 40_000);
 });
+
+describe('passthrough with stdout redirected, while a retry may follow', () => {
+  const reauthOnce = (sandbox: Sandbox, reauth: string, ...fixtureArgs: string[]) => {
+    const out = join(sandbox.dir, 'out.json');
+    const run = runAuthwrap(['--tool', 'democli', '--reauth', reauth, '--', 'expire-once', join(sandbox.dir, 'expired-once'), ...fixtureArgs], sandbox, { stdout: { file: out }, maxBuffer: 64 * 1024 * 1024 });
+    return { out, run };
+  };
+
+  it('`authwrap --reauth true -- <expires once> > out.json` leaves only the retry\'s JSON in out.json', async () => {
+    const sandbox = createSandbox();
+    const { out, run } = reauthOnce(sandbox, 'true');
+    const result = await run;
+    expect(result.exitCode).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe('{"attempt":2,"items":["a","b"]}\n');
+  });
+
+  it('when no retry follows (the re-auth failed), the held output is written after all', async () => {
+    const sandbox = createSandbox();
+    const { out, run } = reauthOnce(sandbox, 'false');
+    const result = await run;
+    expect(result.exitCode).toBe(10);
+    expect(readFileSync(out, 'utf8')).toBe('{"attempt":1,"items":["partial"]}\n');
+  });
+
+  it('past 8 MiB the output streams on and is not retried, and the envelope line says why', async () => {
+    const sandbox = createSandbox();
+    const pad = 9 * 1024 * 1024;
+    const { out, run } = reauthOnce(sandbox, 'true', String(pad));
+    const result = await run;
+    expect(result.exitCode).toBe(10);
+    const written = readFileSync(out, 'utf8');
+    expect(written.length).toBe(pad + '{"attempt":1,"items":["partial"]}\n'.length);
+    expect(written.endsWith('{"attempt":1,"items":["partial"]}\n')).toBe(true);
+    const envelope = parseEnvelope(String(result.stderr).trimEnd().split('\n').at(-1));
+    expect(envelope.meta).toMatchObject({ attempts: 1, reauth: { exit_code: 0 } });
+    expect(envelope.warnings).toEqual([`stdout already passed ${8 * 1024 * 1024} bytes; not retried, to keep redirected output whole`]);
+  }, 30_000);
+
+  it('at a terminal both attempts stream live, as a person watching expects', async () => {
+    const sandbox = createSandbox();
+    const result = await atTerminal(authwrapLine(`--tool democli --reauth true -- expire-once ${join(sandbox.dir, 'expired-once')}`), sandbox);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('{"attempt":1,"items":["partial"]}');
+    expect(result.stdout).toContain('{"attempt":2,"items":["a","b"]}');
+  }, 40_000);
+});
