@@ -72,11 +72,11 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
   child.stdout?.on('data', (chunk: Buffer) => {
     stdoutWindow.push(chunk);
     if (data) data.push(chunk);
-    else if (!outputClosed) for (const out of holdback ? holdback.push(chunk) : [chunk]) relay(out, child.stdout!, stdoutSink!);
+    else if (!outputClosed) relay(holdback ? holdback.push(chunk) : [chunk], child.stdout!, stdoutSink!);
   });
   child.stderr?.on('data', (chunk: Buffer) => {
     stderrWindow.push(chunk);
-    if (!outputClosed) relay(chunk, child.stderr!, target.stderr);
+    if (!outputClosed) relay([chunk], child.stderr!, target.stderr);
   });
   const onStdoutError = (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') onCallerGone();
@@ -139,9 +139,11 @@ function isTTY(stream: Writable): boolean {
   return (stream as Writable & { isTTY?: boolean }).isTTY === true;
 }
 
-/** Writes a chunk on, pausing the source while the destination is full. */
-function relay(chunk: Buffer, source: NodeJS.ReadableStream, destination: Writable): void {
-  if (!destination.write(chunk)) {
+/** Writes chunks on, pausing the source while the destination is full. */
+function relay(chunks: Buffer[], source: NodeJS.ReadableStream, destination: Writable): void {
+  let full = false;
+  for (const chunk of chunks) full = !destination.write(chunk) || full;
+  if (full) {
     source.pause();
     destination.once('drain', () => source.resume());
   }
