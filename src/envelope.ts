@@ -43,7 +43,9 @@ export function buildEnvelope(outcome: Outcome, data: unknown, redact: Redactor)
   const last = outcome.attempts.at(-1);
   const error = last ? describeFailure(last, outcome.verdict, redact) : null;
   const signalNumber = last?.signal ? signalToNumber(last.signal) : null;
-  const exitCode = exitCodeFor(error?.code ?? null, last?.exitCode ?? null, signalNumber);
+  // authwrap itself was stopped by a signal during the re-auth: it exits the way a killed process would.
+  const stoppedBy = outcome.reauth?.interrupted ? signalToNumber(outcome.reauth.interrupted) : null;
+  const exitCode = stoppedBy !== null ? 128 + stoppedBy : exitCodeFor(error?.code ?? null, last?.exitCode ?? null, signalNumber);
   const envelope: Envelope = {
     ok: exitCode === 0,
     data: exitCode === 0 ? data : null,

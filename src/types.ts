@@ -95,6 +95,8 @@ export interface ReauthResult {
   durationMs: number;
   timedOut: boolean;
   skipped?: string;
+  /** The stop signal authwrap received while the re-auth ran; it was stopped, and authwrap exits 128+N. */
+  interrupted?: string;
 }
 
 export interface Outcome {

@@ -1,11 +1,11 @@
 // authwrap as a process among processes: failures to start, pipes held by grandchildren, signals
 // at a terminal and without one, output redirected while a retry may follow, the re-auth's
 // process group. Everything goes through the built bin/authwrap.
-import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, ROOT, createSandbox, parseEnvelope, runAuthwrap, type Sandbox } from './helpers/run.js';
+import { BIN, ROOT, createSandbox, parseEnvelope, runAuthwrap, runDemo, type Sandbox } from './helpers/run.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -26,6 +26,20 @@ function atTerminal(commandLine: string, sandbox: Sandbox, send: Array<[file: st
 // `exec`: authwrap leads the terminal's session, as it does under a login shell; a shell left in between would die of the key too and hang the terminal up on us.
 const authwrapLine = (args: string) => `exec "${process.execPath}" "${BIN}" ${args}`;
 const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
+
+/** Gone, or a zombie nobody has reaped yet (a container's init may never reap it). */
+function isGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return true;
+  }
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z') ?? false;
+  } catch {
+    return true;
+  }
+}
 
 /** Processes a test's fixtures leave behind on purpose (a grandchild holding a pipe), ended after each test. */
 const strays: number[] = [];
@@ -207,5 +221,76 @@ describe('passthrough with stdout redirected, while a retry may follow', () => {
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('{"attempt":1,"items":["partial"]}');
     expect(result.stdout).toContain('{"attempt":2,"items":["a","b"]}');
+  }, 40_000);
+});
+
+describe('the re-auth as a process group', () => {
+  const expiredSandbox = async () => {
+    const sandbox = createSandbox();
+    await runDemo(['auth', 'login'], sandbox);
+    await runDemo(['auth', 'expire'], sandbox);
+    return sandbox;
+  };
+  const lockFiles = (sandbox: Sandbox) => {
+    const dir = join(sandbox.env.XDG_STATE_HOME!, 'authwrap');
+    return existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.lock')) : [];
+  };
+
+  it.each(['SIGTERM', 'SIGINT', 'SIGHUP'] as const)('%s to authwrap during the re-auth: its group is stopped, nothing is left running, the lock is released, the envelope says so, exit 128+N', async (signal) => {
+    const sandbox = await expiredSandbox();
+    const pidFile = join(sandbox.dir, 'helper.pid');
+    const subprocess = runAuthwrap(['--json', '--reauth', `sleep 300 & echo $! > ${pidFile}; wait`, '--', 'democli', 'status'], sandbox, { timeout: 30_000 });
+    await waitForFile(pidFile);
+    await sleep(50);
+    const helper = stray(pidFile);
+    subprocess.kill(signal);
+    const result = await subprocess;
+    expect(result.exitCode).toBe({ SIGTERM: 143, SIGINT: 130, SIGHUP: 129 }[signal]);
+    const envelope = parseEnvelope(result.stdout);
+    expect(envelope.error).toMatchObject({ code: 'CREDENTIALS_EXPIRED', refresh_command: 'democli auth refresh' });
+    expect(envelope.warnings).toEqual([`re-auth was interrupted by ${signal} and stopped`]);
+    expect(envelope.meta).toMatchObject({ attempts: 1, reauth: { exit_code: null, timed_out: false } });
+    expect(isGone(helper)).toBe(true);
+    expect(lockFiles(sandbox)).toEqual([]);
+    // An interrupted re-auth is not a failed one: the next call runs it at once, no cool-down.
+    const next = await runAuthwrap(['--json', '--', 'democli', 'status'], sandbox);
+    expect(next.exitCode).toBe(0);
+    expect(parseEnvelope(next.stdout).meta.reauth).toMatchObject({ exit_code: 0 });
+    expect(parseEnvelope(next.stdout).meta.reauth).not.toHaveProperty('skipped');
+  }, 40_000);
+
+  it('a re-auth that exits 0 leaving a helper on its stdout and stderr is done when it exits: success, and the retry runs', async () => {
+    const sandbox = await expiredSandbox();
+    const pidFile = join(sandbox.dir, 'helper.pid');
+    const started = Date.now();
+    const result = await runAuthwrap(['--json', '--reauth-timeout', '10', '--reauth', `sleep 300 & echo $! > ${pidFile}; democli auth refresh`, '--', 'democli', 'status'], sandbox, { timeout: 30_000 });
+    stray(pidFile);
+    const envelope = parseEnvelope(result.stdout);
+    expect(result.exitCode).toBe(0);
+    expect(envelope.meta).toMatchObject({ attempts: 2, reauth: { exit_code: 0, timed_out: false } });
+    expect(Date.now() - started).toBeLessThan(8000);
+  }, 40_000);
+
+  it('a re-auth that times out gets SIGTERM first, then the whole group is gone', async () => {
+    const sandbox = await expiredSandbox();
+    const pidFile = join(sandbox.dir, 'helper.pid');
+    const termed = join(sandbox.dir, 'got-term');
+    const result = await runAuthwrap(['--json', '--reauth-timeout', '1', '--reauth', `trap 'touch ${termed}; exit 1' TERM; sleep 300 & echo $! > ${pidFile}; wait`, '--', 'democli', 'status'], sandbox, { timeout: 30_000 });
+    const helper = stray(pidFile);
+    expect(result.exitCode).toBe(10);
+    expect(parseEnvelope(result.stdout).meta.reauth).toMatchObject({ exit_code: null, timed_out: true });
+    expect(existsSync(termed)).toBe(true);
+    expect(isGone(helper)).toBe(true);
+  }, 40_000);
+
+  it('a re-auth that ignores SIGTERM is killed after the grace', async () => {
+    const sandbox = await expiredSandbox();
+    const pidFile = join(sandbox.dir, 'helper.pid');
+    const started = Date.now();
+    const result = await runAuthwrap(['--json', '--reauth-timeout', '1', '--reauth', `trap '' TERM; sleep 300 & echo $! > ${pidFile}; wait`, '--', 'democli', 'status'], sandbox, { timeout: 30_000 });
+    const helper = stray(pidFile);
+    expect(result.exitCode).toBe(10);
+    expect(isGone(helper)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(10_000);
   }, 40_000);
 });
