@@ -294,3 +294,18 @@ describe('the re-auth as a process group', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   }, 40_000);
 });
+
+describe('an interactive re-auth at a terminal', () => {
+  it('gets the terminal: its stdin, stdout and stderr are TTYs (run in a real pty)', async () => {
+    const sandbox = createSandbox();
+    await runDemo(['auth', 'login'], sandbox);
+    await runDemo(['auth', 'expire'], sandbox);
+    const seen = join(sandbox.dir, 'tty-seen');
+    const rules = join(sandbox.dir, 'interactive.yaml');
+    writeFileSync(rules, ['version: 1', 'tool: democli', 'commands: [democli]', `refresh_command: tty-check ${seen} && democli auth refresh`, 'refresh_interactive: true', 'rules: []'].join('\n'));
+    const result = await atTerminal(authwrapLine(`--classifiers ${rules} -- democli status`), sandbox);
+    expect(readFileSync(seen, 'utf8').trim()).toBe('stdin=tty stdout=tty stderr=tty');
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('democli: token refreshed');
+  }, 40_000);
+});
