@@ -2,10 +2,10 @@
 import type { Readable, Writable } from 'node:stream';
 import pRetry from 'p-retry';
 import { classifyAttempt } from './classify.js';
+import { STDOUT_HOLD_LIMIT } from './holdback.js';
 import type { ReauthContext } from './reauth.js';
 import type { ToolRules } from './rules/compile.js';
 import { commandName, selectRules } from './rules/select.js';
-import { STDOUT_HOLD_LIMIT } from './holdback.js';
 import { runAttempt } from './run.js';
 import { createStdinTape, STDIN_REPLAY_LIMIT } from './stdin.js';
 import type { Attempt, Invocation, Outcome, ReauthResult, Verdict } from './types.js';
