@@ -3,6 +3,7 @@ import { constants } from 'node:os';
 import type { Envelope, EnvelopeError } from './envelope-schema.js';
 import type { AuthwrapError } from './errors.js';
 import type { Redactor } from './redact.js';
+import { describeSpawnError } from './spawn-error.js';
 import type { Attempt, Outcome, Verdict } from './types.js';
 
 /** Exit codes fixed by the error code; codes not listed keep the child's own exit code. */
@@ -43,7 +44,9 @@ export function buildEnvelope(outcome: Outcome, data: unknown, redact: Redactor)
   const last = outcome.attempts.at(-1);
   const error = last ? describeFailure(last, outcome.verdict, redact) : null;
   const signalNumber = last?.signal ? signalToNumber(last.signal) : null;
-  const exitCode = exitCodeFor(error?.code ?? null, last?.exitCode ?? null, signalNumber);
+  // authwrap itself was stopped by a signal during the re-auth: it exits the way a killed process would.
+  const stoppedBy = outcome.reauth?.interrupted ? signalToNumber(outcome.reauth.interrupted) : null;
+  const exitCode = stoppedBy !== null ? 128 + stoppedBy : exitCodeFor(error?.code ?? null, last?.exitCode ?? null, signalNumber);
   const envelope: Envelope = {
     ok: exitCode === 0,
     data: exitCode === 0 ? data : null,
@@ -91,8 +94,10 @@ export function buildFaultEnvelope(fault: AuthwrapError, durationMs: number, red
 }
 
 function describeFailure(attempt: Attempt, verdict: Verdict | null, redact: Redactor): EnvelopeError | null {
-  if (attempt.spawnError === 'ENOENT') return baseError('COMMAND_NOT_FOUND', 'command not found', false);
-  if (attempt.spawnError === 'EACCES') return baseError('COMMAND_NOT_EXECUTABLE', 'command is not executable', false);
+  if (attempt.spawnError) {
+    const failure = describeSpawnError(attempt.spawnError);
+    return baseError(failure.code, failure.message, failure.retryable);
+  }
   if (attempt.signal) return { ...baseError('COMMAND_SIGNALED', `command was killed by ${attempt.signal}`, false), ...detailOf(attempt, undefined, redact) };
   if (!verdict) return null;
   const message = verdict.message ?? `command exited with code ${attempt.exitCode}`;

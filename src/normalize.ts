@@ -3,6 +3,7 @@
 // logged JSON string would otherwise defeat every exact pattern. Linear in the text's length.
 
 // CSI (colour, cursor), OSC (titles, hyperlinks; ended by BEL or ST) and lone two-byte escapes.
+// eslint-disable-next-line no-control-regex -- matching terminal control characters is the point
 const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]/g;
 // A frame character at the start of a line (after indentation), and box-drawing runs anywhere.
 const FRAME = /^[ \t]*[│┃║╎╏┆┇┊┋╷╵|][ \t]?/gm;

@@ -1,10 +1,27 @@
-// Runs the re-auth command once, through the shell, with a time limit → ReauthResult.
+// Runs the re-auth command once, through the shell (execa), with a time limit → ReauthResult.
 // Its stdout goes to our stderr so it can never pollute the envelope or the child's data.
+//
+// Where it runs:
+// - At a terminal (a person is there) it gets the terminal: stdin and stderr inherited, stdout
+//   onto our stderr, so `gh auth refresh` or `aws sso login` see a TTY to prompt on. It then stays
+//   in our process group, the terminal's foreground group: in a group of its own, reading the
+//   terminal would stop it (SIGTTIN). A time-out or a signal stops that one process.
+// - Elsewhere it gets a process group of its own (setsid), stdin closed, output through pipes;
+//   a time-out or a signal stops the whole group, whatever it started.
+// Stopping is SIGTERM, then SIGKILL after KILL_GRACE_MS. It is done when its main process exits:
+// a helper it left running (`sleep 300 &`) holding the pipes is not waited for beyond drain.ts's
+// bound. A helper that calls setsid itself leaves the group and escapes the kill (README).
 import type { Writable } from 'node:stream';
 import { execa } from 'execa';
+import { drainPipes } from './drain.js';
+import { onStopSignals } from './signals.js';
 import type { ReauthResult } from './types.js';
 
 export type ReauthContext = 'interactive' | 'agent' | 'ci';
+
+/** After SIGTERM, how long the re-auth's processes get to clean up before SIGKILL. */
+export const KILL_GRACE_MS = 1000;
+const POLL_MS = 25;
 
 export interface ReauthTarget {
   command: string;
@@ -16,42 +33,80 @@ export interface ReauthTarget {
 
 export async function runReauth(target: ReauthTarget): Promise<ReauthResult> {
   const started = performance.now();
-  const interactive = target.context === 'interactive';
+  const atTerminal = target.context === 'interactive';
   const child = execa(target.command, {
     shell: true,
     reject: false,
     buffer: false,
-    // A person may have to answer a login prompt; nobody can in an agent or CI run.
-    stdin: interactive ? 'inherit' : 'ignore',
-    stdout: 'pipe',
-    stderr: 'pipe',
+    stdin: atTerminal ? 'inherit' : 'ignore',
+    stdout: atTerminal ? 2 : 'pipe',
+    stderr: atTerminal ? 'inherit' : 'pipe',
     env: { ...target.env, AUTHWRAP_CONTEXT: target.context },
     extendEnv: false,
-    // Its own process group, so a timeout kills the whole pipeline it may have started.
-    detached: !interactive,
+    detached: !atTerminal,
   });
+  // The result comes from the process's own events below; execa's promise would also wait for pipes a helper holds.
+  child.then(
+    () => {},
+    () => {},
+  );
   child.stdout?.pipe(target.stderr, { end: false });
   child.stderr?.pipe(target.stderr, { end: false });
+
+  let exited = false;
+  const exit = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.once('error', () => resolve(null));
+  }).finally(() => {
+    exited = true;
+  });
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= terminate(child.pid, !atTerminal, () => exited));
   let timedOut = false;
+  let interrupted: NodeJS.Signals | null = null;
+  const stopDrain = new AbortController();
   const timer = setTimeout(() => {
     timedOut = true;
-    killTree(child.pid, !interactive);
+    void stop();
   }, target.timeoutMs);
-  const result = await child;
+  const removeSignals = onStopSignals((signal) => {
+    interrupted ??= signal;
+    if (exited) stopDrain.abort();
+    else void stop();
+  });
+
+  const exitCode = await exit;
   clearTimeout(timer);
+  await stopping;
+  await drainPipes([child.stdout, child.stderr], stopDrain.signal);
+  // After an interruption authwrap is on its way out: a second signal must not cut short the
+  // release of the lock and the envelope, so the handler stays; otherwise it goes.
+  if (!interrupted) removeSignals();
   return {
     command: target.command,
-    exitCode: timedOut ? null : (result.exitCode ?? null),
+    exitCode: timedOut ? null : exitCode,
     durationMs: performance.now() - started,
     timedOut,
+    ...(interrupted ? { interrupted } : {}),
   };
 }
 
-function killTree(pid: number | undefined, ownGroup: boolean): void {
+/** SIGTERM to the process (or its whole group), SIGKILL after the grace if anything is left. */
+async function terminate(pid: number | undefined, group: boolean, exited: () => boolean): Promise<void> {
   if (pid === undefined) return;
+  const target = group ? -pid : pid;
+  // kill(-pgid, 0) fails once no process of the group is left.
+  const alive = () => (group ? send(target, 0) : !exited());
+  send(target, 'SIGTERM');
+  for (let waited = 0; waited < KILL_GRACE_MS && alive(); waited += POLL_MS) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  if (alive()) send(target, 'SIGKILL');
+}
+
+function send(target: number, signal: NodeJS.Signals | 0): boolean {
   try {
-    process.kill(ownGroup ? -pid : pid, 'SIGKILL');
+    process.kill(target, signal);
+    return true;
   } catch {
-    // Already gone.
+    return false;
   }
 }

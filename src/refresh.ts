@@ -56,18 +56,20 @@ async function refreshWithGates(request: RefreshRequest): Promise<ReauthResult> 
     }
     const result = await runReauth(request);
     const ok = !result.timedOut && result.exitCode === 0;
-    writeRecord(dir, key, ok ? { lastSuccessAt: Date.now() } : { ...record, lastFailureAt: Date.now() });
+    // A re-auth the caller interrupted did not fail: no cool-down for the next call.
+    if (ok || !result.interrupted) writeRecord(dir, key, ok ? { lastSuccessAt: Date.now() } : { ...record, lastFailureAt: Date.now() });
     return result;
   });
   return locked?.value ?? skipped(command, null, 'another authwrap process held the re-auth lock past its time limit');
 }
 
 export function isReauthSuccess(result: ReauthResult): boolean {
-  return !result.timedOut && result.exitCode === 0;
+  return !result.timedOut && !result.interrupted && result.exitCode === 0;
 }
 
 /** The warning a caller sees when the re-auth did not renew the credential. */
 export function describeReauthFailure(result: ReauthResult, timeoutMs: number): string {
+  if (result.interrupted) return `re-auth was interrupted by ${result.interrupted} and stopped`;
   if (result.skipped) return `re-auth "${result.command}" not run: ${result.skipped}; run it yourself, then retry`;
   if (result.timedOut) return `re-auth timed out after ${timeoutMs} ms and was stopped`;
   if (result.exitCode === null) return 're-auth was killed by a signal';

@@ -5,11 +5,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Writable } from 'node:stream';
 import { createOutputWindow } from './capture.js';
+import { drainPipes } from './drain.js';
+import { createHoldback } from './holdback.js';
+import { deliveredByTerminal, onStopSignals } from './signals.js';
 import { createDataSink } from './spill.js';
 import type { StdinTape } from './stdin.js';
 import type { Attempt, Mode } from './types.js';
-
-const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 export interface RunTarget {
   command: string;
@@ -20,6 +21,8 @@ export interface RunTarget {
   stdin: StdinTape | null;
   stdout: Writable;
   stderr: Writable;
+  /** Passthrough: hold back up to this many bytes of stdout (a retry may replace them); see holdback.ts. */
+  holdStdout?: number;
   /** --json: bytes of stdout kept for `data`; the rest spills to a file in stateDir. */
   dataLimit: number;
   stateDir: string;
@@ -28,10 +31,18 @@ export interface RunTarget {
 export async function runAttempt(target: RunTarget): Promise<Attempt> {
   const started = performance.now();
   const startedAt = Date.now();
-  const child = spawn(target.command, target.args, {
-    stdio: [target.stdin ? 'pipe' : 'inherit', 'pipe', 'pipe'],
-    env: target.env as NodeJS.ProcessEnv,
-  });
+  let child: ChildProcess;
+  try {
+    child = spawn(target.command, target.args, {
+      stdio: [target.stdin ? 'pipe' : 'inherit', 'pipe', 'pipe'],
+      env: target.env as NodeJS.ProcessEnv,
+    });
+  } catch (error) {
+    // Node throws, instead of emitting 'error', for every errno but a few (ENOTDIR, E2BIG, ELOOP, ETXTBSY...).
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code !== 'string' || !/^E[A-Z0-9]+$/.test(code)) throw error;
+    return notStarted(code, started, startedAt);
+  }
   const exited = waitForExit(child);
   const stdoutWindow = createOutputWindow();
   const stderrWindow = createOutputWindow();
@@ -39,8 +50,17 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
   let outputClosed = false;
 
   if (child.stdin && target.stdin) target.stdin.attach(child.stdin);
-  const forward = (signal: NodeJS.Signals) => child.kill(signal);
-  for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
+  let childExited = false;
+  let interrupted: NodeJS.Signals | null = null;
+  const stopDrain = new AbortController();
+  // A person may be typing at the terminal; see signals.ts for when a signal is passed on.
+  const atTerminal = target.stdin === null || isTTY(target.stdout) || isTTY(target.stderr);
+  const removeSignals = onStopSignals((signal) => {
+    interrupted ??= signal;
+    // Once the child is gone a signal can only mean "stop waiting": for pipes a grandchild still holds.
+    if (childExited) stopDrain.abort();
+    else if (!deliveredByTerminal(signal, atTerminal)) child.kill(signal);
+  });
   const onCallerGone = () => {
     // The reader went away (`| head -1`): stop the child the way a shell pipe would.
     outputClosed = true;
@@ -48,14 +68,15 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
   };
 
   const stdoutSink = data ? undefined : target.stdout;
+  const holdback = !data && target.holdStdout ? createHoldback(target.holdStdout) : undefined;
   child.stdout?.on('data', (chunk: Buffer) => {
     stdoutWindow.push(chunk);
     if (data) data.push(chunk);
-    else if (!outputClosed) relay(chunk, child.stdout!, stdoutSink!);
+    else if (!outputClosed) relay(holdback ? holdback.push(chunk) : [chunk], child.stdout!, stdoutSink!);
   });
   child.stderr?.on('data', (chunk: Buffer) => {
     stderrWindow.push(chunk);
-    if (!outputClosed) relay(chunk, child.stderr!, target.stderr);
+    if (!outputClosed) relay([chunk], child.stderr!, target.stderr);
   });
   const onStdoutError = (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') onCallerGone();
@@ -63,7 +84,9 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
   target.stdout.on('error', onStdoutError);
 
   const result = await exited;
-  for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
+  childExited = true;
+  if (!result.spawnError) await drainPipes([child.stdout, child.stderr], stopDrain.signal);
+  removeSignals();
   target.stdout.off('error', onStdoutError);
   target.stdin?.detach();
   data?.close();
@@ -81,6 +104,17 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
     durationMs: performance.now() - started,
     startedAt,
     outputClosed,
+    interrupted,
+    heldStdout: holdback?.take(),
+    stdoutReleased: holdback?.released(),
+  };
+}
+
+function notStarted(spawnError: string, started: number, startedAt: number): Attempt {
+  const empty = createOutputWindow().read();
+  return {
+    exitCode: null, signal: null, spawnError, stdout: empty, stderr: empty, data: null, dataTruncated: false,
+    dataFile: null, dataFileError: null, durationMs: performance.now() - started, startedAt, outputClosed: false, interrupted: null,
   };
 }
 
@@ -90,21 +124,26 @@ interface ExitResult {
   spawnError: Attempt['spawnError'];
 }
 
-/** Resolves once the child has exited and its output streams are drained, or failed to start. */
+/** Resolves once the child has exited (its pipes may still be open: see drain.ts), or failed to start. */
 function waitForExit(child: ChildProcess): Promise<ExitResult> {
   return new Promise((resolve) => {
     child.once('error', (error: NodeJS.ErrnoException) => {
-      // A failure to start: EACCES also covers a file without the execute bit; EISDIR, ENOTDIR alike.
-      const spawnError = error.code === 'ENOENT' ? 'ENOENT' : 'EACCES';
-      resolve({ exitCode: null, signal: null, spawnError });
+      // A failure to start (ENOENT, EACCES; EAGAIN, EMFILE when the system is short of processes or files).
+      resolve({ exitCode: null, signal: null, spawnError: error.code ?? 'EUNKNOWN' });
     });
-    child.once('close', (code, signal) => resolve({ exitCode: code, signal, spawnError: null }));
+    child.once('exit', (code, signal) => resolve({ exitCode: code, signal, spawnError: null }));
   });
 }
 
-/** Writes a chunk on, pausing the source while the destination is full. */
-function relay(chunk: Buffer, source: NodeJS.ReadableStream, destination: Writable): void {
-  if (!destination.write(chunk)) {
+function isTTY(stream: Writable): boolean {
+  return (stream as Writable & { isTTY?: boolean }).isTTY === true;
+}
+
+/** Writes chunks on, pausing the source while the destination is full. */
+function relay(chunks: Buffer[], source: NodeJS.ReadableStream, destination: Writable): void {
+  let full = false;
+  for (const chunk of chunks) full = !destination.write(chunk) || full;
+  if (full) {
     source.pause();
     destination.once('drain', () => source.resume());
   }

@@ -40,7 +40,8 @@ export interface OutputText {
 export interface Attempt {
   exitCode: number | null;
   signal: string | null;
-  spawnError: 'ENOENT' | 'EACCES' | null;
+  /** The errno (ENOENT, EACCES, ENOTDIR, ...) when the command could not be started. */
+  spawnError: string | null;
   stdout: OutputText;
   stderr: OutputText;
   /** Whole stdout in --json mode (up to the data cap); null in passthrough. */
@@ -54,6 +55,12 @@ export interface Attempt {
   startedAt: number;
   /** The caller closed our stdout (EPIPE): stop, do not retry. */
   outputClosed: boolean;
+  /** A stop signal authwrap received while this attempt ran (or drained): no re-auth or retry after it. */
+  interrupted?: string | null;
+  /** Passthrough, output redirected: this attempt's stdout, held back until it is known whether a retry replaces it. */
+  heldStdout?: Buffer;
+  /** Its stdout passed the hold-back bound and went out: a retry would append to it. */
+  stdoutReleased?: boolean;
 }
 
 export interface VerdictFields {
@@ -107,6 +114,8 @@ export interface ReauthResult {
   durationMs: number;
   timedOut: boolean;
   skipped?: string;
+  /** The stop signal authwrap received while the re-auth ran; it was stopped, and authwrap exits 128+N. */
+  interrupted?: string;
 }
 
 export interface Outcome {

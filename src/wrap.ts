@@ -2,6 +2,7 @@
 import type { Readable, Writable } from 'node:stream';
 import pRetry from 'p-retry';
 import { classifyAttempt } from './classify.js';
+import { STDOUT_HOLD_LIMIT } from './holdback.js';
 import type { ReauthContext } from './reauth.js';
 import type { ToolRules } from './rules/compile.js';
 import { commandName, selectRules } from './rules/select.js';
@@ -12,7 +13,7 @@ import type { Attempt, Invocation, Outcome, ReauthResult, Verdict } from './type
 export interface WrapIO {
   env: Record<string, string | undefined>;
   stdin: Readable & { isTTY?: boolean };
-  stdout: Writable;
+  stdout: Writable & { isTTY?: boolean };
   stderr: Writable;
   reauthContext: ReauthContext;
   stateDir: string;
@@ -33,6 +34,8 @@ export async function wrapCommand(invocation: Invocation, rules: ToolRules[], io
   const attempts: Attempt[] = [];
   const warnings: string[] = [];
   let reauth: ReauthResult | null = null;
+  // Output redirected and a retry possible: hold the first attempt's stdout so a retry replaces it (holdback.ts).
+  const holdFirst = invocation.mode === 'passthrough' && !io.stdout.isTTY && invocation.reauthAllowed && invocation.retry !== 'never';
 
   const judge = (attempt: Attempt): Verdict | null => {
     if (attempt.spawnError || attempt.signal || attempt.exitCode === null) return null;
@@ -56,10 +59,15 @@ export async function wrapCommand(invocation: Invocation, rules: ToolRules[], io
       stderr: io.stderr,
       dataLimit: invocation.dataLimit,
       stateDir: io.stateDir,
+      holdStdout: holdFirst && attempts.length === 0 ? STDOUT_HOLD_LIMIT : undefined,
     });
     attempts.push(attempt);
     const verdict = withCallerCommand(judge(attempt), invocation);
     if (attempts.length > 1 || !verdict || !isRenewable(verdict, invocation) || attempt.outputClosed) return verdict;
+    if (attempt.interrupted) {
+      warnings.push(`authwrap received ${attempt.interrupted}; no re-auth or retry after it`);
+      return verdict;
+    }
     if (verdict.ruleOrigin === 'project' && !(await isTrustedRuleFile(io.stateDir, verdict.rule!, verdict.ruleHash))) {
       // An untrusted project file may classify; it may not make authwrap re-run the command.
       warnings.push(`${verdict.rule} decided this verdict; a project rule file you have not trusted cannot trigger a re-auth or a retry (authwrap trust)`);
@@ -107,6 +115,10 @@ export async function wrapCommand(invocation: Invocation, rules: ToolRules[], io
       );
       return verdict;
     }
+    if (attempt.stdoutReleased) {
+      warnings.push(`stdout already passed ${STDOUT_HOLD_LIMIT} bytes; not retried, to keep redirected output whole`);
+      return verdict;
+    }
     if (tape && !tape.canReplay()) {
       warnings.push(`re-auth succeeded but the command was not retried: its stdin exceeded ${STDIN_REPLAY_LIMIT} bytes and cannot be replayed; run it again`);
       return verdict;
@@ -122,6 +134,9 @@ export async function wrapCommand(invocation: Invocation, rules: ToolRules[], io
     shouldRetry: ({ error }) => error instanceof RetryAfterReauth,
   });
   tape?.close();
+  // No retry replaced the first attempt's output: it goes out after all.
+  const held = attempts.length === 1 ? attempts[0]!.heldStdout : undefined;
+  if (held?.length) await new Promise((resolve) => io.stdout.write(held, resolve));
   if (verdict && attempts.length > 1) {
     // The one re-auth ran and succeeded, and the retry still failed: say what that tells.
     if (verdict.code === 'CREDENTIALS_EXPIRED') warnings.push('the re-auth succeeded but the credential still reads as expired; it may renew a different credential than the command uses');

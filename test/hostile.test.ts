@@ -9,10 +9,9 @@ import { classifyAttempt } from '../src/classify.js';
 import { buildEnvelope, EXIT_CODE_BY_ERROR } from '../src/envelope.js';
 import { envelopeSchema } from '../src/envelope-schema.js';
 import { createRedactor } from '../src/redact.js';
-import { compileRuleFile } from '../src/rules/compile.js';
 import { loadBuiltinRules } from './helpers/rules.js';
-import { mergeRuleFiles, selectRules } from '../src/rules/select.js';
-import { ROOT, createSandbox, parseEnvelope, runAuthwrap } from './helpers/run.js';
+import { selectRules } from '../src/rules/select.js';
+import { createSandbox, parseEnvelope, runAuthwrap } from './helpers/run.js';
 
 describe('hostile output through bin/authwrap', () => {
   it('a catastrophic rule pattern against a megabyte of "a" finishes in bounded time', async () => {

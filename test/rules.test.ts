@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileRuleFile } from '../src/rules/compile.js';
 import { checkExamples } from '../src/rules/examples.js';
-import { listRuleFiles, readRuleFile } from '../src/rules/load.js';
+import { readRuleFile } from '../src/rules/load.js';
 import { mergeRuleFiles, selectRules, commandName } from '../src/rules/select.js';
 import { buildJsonSchema } from '../src/verbs/schema.js';
 import { ROOT, createSandbox, runAuthwrap } from './helpers/run.js';
@@ -11,11 +11,6 @@ import { loadBuiltinRules } from './helpers/rules.js';
 
 const INVALID = join(ROOT, 'fixtures/rules/invalid');
 
-async function loadFolder(folder: string) {
-  const files = [];
-  for (const path of listRuleFiles(folder, true)) files.push(compileRuleFile(await readRuleFile(path), `classifiers/${path.split('/').pop()}`));
-  return mergeRuleFiles(files);
-}
 
 describe('invalid rule files: one fault each, with the message it must produce', () => {
   const cases = readdirSync(INVALID).filter((name) => name.endsWith('.yaml'));
