@@ -15,6 +15,7 @@ import type { ReauthContext } from './reauth.js';
 import { wrapCommand } from './wrap.js';
 import { stateDirOf } from './state.js';
 import { findProjectRulesDir } from './rules/project.js';
+import { visible } from './terminal.js';
 import type { Mode } from './types.js';
 
 export interface MainIO {
@@ -42,7 +43,7 @@ export async function main(io: MainIO): Promise<number> {
     const fault = isAuthwrapError(error) ? error : new AuthwrapError('INTERNAL_ERROR', `internal error: ${(error as Error)?.message ?? String(error)}`);
     if (verbose && !isAuthwrapError(error)) io.stderr.write(redact(`${(error as Error)?.stack ?? error}\n`));
     const { envelope, exitCode } = buildFaultEnvelope(fault, performance.now() - started, redact);
-    await writeReport(envelope, { mode, stdout: io.stdout, stderr: io.stderr });
+    await writeReport(envelope, { mode, stdout: io.stdout, stderr: io.stderr, env: io.env });
     return exitCode;
   }
 }
@@ -58,7 +59,7 @@ async function dispatch(parsed: ParsedCommand, io: MainIO, redact: Redactor): Pr
     return runVerb(parsed.verb, parsed.argv, { sources, stateDir: stateDirOf(io.env), stdout: io.stdout, stderr: io.stderr, env: io.env, redact });
   }
   const { invocation } = parsed;
-  const log = invocation.verbose ? (line: string) => void io.stderr.write(redact(`authwrap: ${line}\n`)) : () => {};
+  const log = invocation.verbose ? (line: string) => void io.stderr.write(redact(`authwrap: ${visible(line)}\n`)) : () => {};
   const rules = await loadRulesFor(sources, invocation.command, invocation.tool);
   const outcome = await wrapCommand(invocation, rules, {
     env: io.env,
@@ -79,7 +80,7 @@ async function dispatch(parsed: ParsedCommand, io: MainIO, redact: Redactor): Pr
   outcome.warnings.push(...decoded.warnings);
   const { envelope, exitCode } = buildEnvelope(outcome, decoded.data, redact);
   if (last?.outputClosed && invocation.mode === 'passthrough') return exitCode;
-  await writeReport(envelope, { mode: invocation.mode, stdout: io.stdout, stderr: io.stderr });
+  await writeReport(envelope, { mode: invocation.mode, stdout: io.stdout, stderr: io.stderr, env: io.env });
   return exitCode;
 }
 
