@@ -4,14 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { homedir } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
-import { parseInvocation, type ParsedCommand } from './cli.js';
+import { contextOf, parseInvocation, wantsJson, type ParsedCommand } from './cli.js';
 import { buildEnvelope, buildFaultEnvelope } from './envelope.js';
 import { AuthwrapError, isAuthwrapError } from './errors.js';
 import { createRedactor, redactData, type Redactor } from './redact.js';
 import { writeReport } from './report.js';
 import { decodeData } from './data.js';
 import { loadRulesFor, type RuleSources } from './rules/load.js';
-import type { ReauthContext } from './reauth.js';
 import { wrapCommand } from './wrap.js';
 import { stateDirOf } from './state.js';
 import { findProjectRulesDir } from './rules/project.js';
@@ -30,10 +29,11 @@ export interface MainIO {
 export async function main(io: MainIO): Promise<number> {
   const started = performance.now();
   const redact = createRedactor(io.env);
-  let mode: Mode = 'passthrough';
+  // Until the arguments are understood, read --json leniently: a bad option still gets its envelope.
+  let mode: Mode = wantsJson(io.argv, io.env) ? 'json' : 'passthrough';
   let verbose = false;
   try {
-    const parsed = parseInvocation(io.argv, io.env);
+    const parsed = parseInvocation(io.argv, io.env, contextOf(io.env, { stdin: io.stdin.isTTY === true, stderr: io.stderr.isTTY === true }));
     if (parsed.kind === 'wrap') {
       mode = parsed.invocation.mode;
       verbose = parsed.invocation.verbose;
@@ -66,7 +66,7 @@ async function dispatch(parsed: ParsedCommand, io: MainIO, redact: Redactor): Pr
     stdin: io.stdin,
     stdout: io.stdout,
     stderr: io.stderr,
-    reauthContext: reauthContextOf(io),
+    reauthContext: contextOf(io.env, { stdin: io.stdin.isTTY === true, stderr: io.stderr.isTTY === true }),
     stateDir: stateDirOf(io.env),
     projectRulesDir: sources.projectDir,
     log,
@@ -92,11 +92,6 @@ function ruleSources(env: Record<string, string | undefined>, cwd: string, extra
     projectDir: findProjectRulesDir(cwd),
     extraPaths,
   };
-}
-
-function reauthContextOf(io: MainIO): ReauthContext {
-  if (io.env.CI && io.env.CI !== 'false') return 'ci';
-  return io.stdin.isTTY && io.stderr.isTTY ? 'interactive' : 'agent';
 }
 
 /** Entry point for bin/authwrap. */

@@ -278,6 +278,24 @@ describe('authwrap -- <cmd>', () => {
   });
 });
 
+describe('limits and switches', () => {
+  it.each([['2592000'], ['1e-9'], ['0'], ['86400.5']])('--reauth-timeout %s is refused with a USAGE_ERROR envelope before anything runs', async (value) => {
+    const sandbox = await expiredSandbox();
+    const result = await runAuthwrap(['--json', '--reauth-timeout', value, '--', 'democli', 'status'], sandbox);
+    expect(result.exitCode).toBe(2);
+    const envelope = parseEnvelope(result.stdout);
+    expect(envelope.error!.code).toBe('USAGE_ERROR');
+    expect(envelope.error!.message).toMatch(/^--reauth-timeout: /);
+    expect(envelope.meta.attempts).toBe(0);
+    expect(sandbox.refreshCount()).toBe(0);
+  });
+
+  it('AUTHWRAP_JSON=no is off, not on', async () => {
+    const result = await runAuthwrap(['--', 'exit-with', '0', 'plain'], createSandbox({ AUTHWRAP_JSON: 'no' }));
+    expect(result.stdout).toBe('plain\n');
+  });
+});
+
 describe('authwrap --version and --help', () => {
   it('--version prints the package version', async () => {
     const result = await runAuthwrap(['--version'], createSandbox());

@@ -21,8 +21,9 @@ Options (before --):
   --no-reauth              classify and report only: never run a re-auth command
   --reauth-ambiguous       also re-auth once when a refusal is ambiguous (a bare 401 that may be an
                            expiry); a retry that then succeeds settles it (env AUTHWRAP_REAUTH_AMBIGUOUS=1)
-  --reauth-timeout SECS    stop the re-auth command after SECS seconds (default 300;
-                           env AUTHWRAP_REAUTH_TIMEOUT)
+  --reauth-timeout SECS    stop the re-auth command after SECS seconds, 0.1 to 86400 (default 300 at a
+                           terminal, 120 in an agent or CI run; env AUTHWRAP_REAUTH_TIMEOUT); other
+                           authwrap processes wait for a running re-auth about as long
   --retry POLICY           when to retry after a successful re-auth: auth-rejected (default: unless a
                            rule says the command had already started its work), always, never
                            (env AUTHWRAP_RETRY)
@@ -39,6 +40,10 @@ Options (before --):
                            (env AUTHWRAP_VERBOSE=1)
   -h, --help               show this help
   -V, --version            show the version
+
+On/off variables take 1/true/yes/on or 0/false/no/off; an empty variable counts as unset. CI set
+(to anything but 0/false/no/off) means a CI run; else a terminal on stdin and stderr means a
+person, and anything else an agent.
 
 Exit codes:
   0    success                       10   credentials expired (re-auth + retry did not fix it)
