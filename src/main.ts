@@ -71,6 +71,8 @@ async function dispatch(parsed: ParsedCommand, io: MainIO, redact: Redactor): Pr
     projectRulesDir: sources.projectDir,
     log,
   });
+  // The state folder's faults around the re-auth: the outcome stands, the warning names them.
+  if (outcome.reauth?.warnings) outcome.warnings.push(...outcome.reauth.warnings);
   const last = outcome.attempts.at(-1);
   const decoded =
     invocation.mode === 'json' && last?.data

@@ -1,10 +1,15 @@
 // Decides whether the re-auth may run now and runs it at most once across processes: a person
 // must be there for interactive logins, only one authwrap re-authenticates a credential at a
 // time (the others wait, then find it renewed), and a failed re-auth has a cool-down.
+//
+// The state folder is a helper, never the weakest link: when it cannot be used (unsafe, read-only,
+// a full disk) the re-auth is reported as not run, or as run but unrecorded, and the command's
+// outcome stands.
 import { createHash } from 'node:crypto';
 import type { Writable } from 'node:stream';
+import { isAuthwrapError } from './errors.js';
 import { runReauth, type ReauthContext } from './reauth.js';
-import { openStateDir, readRecord, withLock, writeRecord } from './state.js';
+import { openStateDir, readRecord, sweepTemporaries, withLock, writeRecord, type ReauthRecord } from './state.js';
 import { isTrusted } from './trust.js';
 import type { ReauthResult } from './types.js';
 
@@ -35,23 +40,52 @@ export async function refreshOnce(request: RefreshRequest): Promise<ReauthResult
   if (request.interactive && request.context !== 'interactive') {
     return skipped(command, null, `needs a person at a terminal; not run in ${request.context} context`);
   }
-  const dir = openStateDir(request.stateDir);
-  const key = createHash('sha256').update(`${request.tool}\0${command}`).digest('hex').slice(0, 20);
-  const locked = await withLock(dir, key, request.timeoutMs + LOCK_GRACE_MS, request.timeoutMs + 2 * LOCK_GRACE_MS, async () => {
-    const record = readRecord(dir, key);
-    if (record.lastSuccessAt !== undefined && record.lastSuccessAt >= request.since) {
-      return skipped(command, 0, 'renewed by another authwrap process meanwhile');
-    }
-    const sinceFailure = record.lastFailureAt === undefined ? Infinity : Date.now() - record.lastFailureAt;
-    if (sinceFailure < FAILURE_COOLDOWN_MS) {
-      return skipped(command, null, `failed ${Math.round(sinceFailure / 1000)} s ago; not run again within ${FAILURE_COOLDOWN_MS / 1000} s`);
-    }
-    const result = await runReauth(request);
-    const ok = !result.timedOut && result.exitCode === 0;
-    writeRecord(dir, key, ok ? { lastSuccessAt: Date.now() } : { ...record, lastFailureAt: Date.now() });
-    return result;
-  });
-  return locked?.value ?? skipped(command, null, 'another authwrap process held the re-auth lock past its time limit');
+  let dir: string;
+  try {
+    dir = openStateDir(request.stateDir);
+  } catch (error) {
+    return skipped(command, null, `the state folder cannot be used: ${describeFault(error)}`);
+  }
+  sweepTemporaries(dir);
+  const key = reauthKey(request.tool, command);
+  let ownFault: { error: unknown } | undefined;
+  let locked;
+  try {
+    locked = await withLock(dir, key, { waitMs: request.timeoutMs + LOCK_GRACE_MS, staleMs: request.timeoutMs + 2 * LOCK_GRACE_MS }, async () => {
+      try {
+        return await underLock(request, dir, key);
+      } catch (error) {
+        ownFault = { error };
+        throw error;
+      }
+    });
+  } catch (error) {
+    if (ownFault) throw ownFault.error;
+    return skipped(command, null, `the re-auth lock could not be written in ${dir}: ${describeFault(error)}`);
+  }
+  if (locked.held) return locked.value;
+  return skipped(command, null, 'another authwrap process held the re-auth lock past its time limit');
+}
+
+async function underLock(request: RefreshRequest, dir: string, key: string): Promise<ReauthResult> {
+  const { command } = request;
+  const record = readRecord(dir, key);
+  if (record.lastSuccessAt !== undefined && record.lastSuccessAt >= request.since) {
+    return skipped(command, 0, 'renewed by another authwrap process meanwhile');
+  }
+  const sinceFailure = record.lastFailureAt === undefined ? Infinity : Math.max(0, Date.now() - record.lastFailureAt);
+  if (sinceFailure < FAILURE_COOLDOWN_MS) {
+    return skipped(command, null, `failed ${Math.round(sinceFailure / 1000)} s ago; not run again within ${FAILURE_COOLDOWN_MS / 1000} s`);
+  }
+  const result = await runReauth(request);
+  const next: ReauthRecord = isReauthSuccess(result) ? { lastSuccessAt: Date.now() } : { ...keepSuccess(record), lastFailureAt: Date.now() };
+  const recorded: ReauthResult = { ...result };
+  try {
+    writeRecord(dir, key, next);
+  } catch (error) {
+    recorded.warnings = [unrecorded(dir, error)];
+  }
+  return recorded;
 }
 
 export function isReauthSuccess(result: ReauthResult): boolean {
@@ -64,6 +98,23 @@ export function describeReauthFailure(result: ReauthResult, timeoutMs: number): 
   if (result.timedOut) return `re-auth timed out after ${timeoutMs} ms and was stopped`;
   if (result.exitCode === null) return 're-auth was killed by a signal';
   return `re-auth exited with code ${result.exitCode}`;
+}
+
+function reauthKey(tool: string, command: string): string {
+  return createHash('sha256').update(`${tool}\0${command}`).digest('hex').slice(0, 20);
+}
+
+function keepSuccess(record: ReauthRecord): ReauthRecord {
+  return record.lastSuccessAt === undefined ? {} : { lastSuccessAt: record.lastSuccessAt };
+}
+
+function unrecorded(dir: string, error: unknown): string {
+  return `the re-auth could not be recorded in ${dir} (${describeFault(error)}); its cool-down and the renewal it made are unknown to other authwrap processes`;
+}
+
+function describeFault(error: unknown): string {
+  if (isAuthwrapError(error)) return error.message;
+  return (error as Error)?.message ?? String(error);
 }
 
 function skipped(command: string, exitCode: number | null, reason: string): ReauthResult {

@@ -88,6 +88,8 @@ export interface ReauthResult {
   durationMs: number;
   timedOut: boolean;
   skipped?: string;
+  /** Faults around the re-auth that did not stop it (the state folder could not record it). */
+  warnings?: string[];
 }
 
 export interface Outcome {

@@ -57,14 +57,19 @@ describe('one re-auth at a time, across processes', () => {
     for (const name of readdirSync(stateDir)) expect(statSync(join(stateDir, name)).mode & 0o777).toBe(0o600);
   });
 
-  it('a state folder writable by others is refused before any re-auth runs', async () => {
+  it('a state folder writable by others is refused before any re-auth runs; the command\'s outcome stands, with the reason', async () => {
     const sandbox = await expiredSandbox();
     const stateDir = join(sandbox.env.XDG_STATE_HOME!, 'authwrap');
     mkdirSync(stateDir, { recursive: true });
     chmodSync(stateDir, 0o777);
     const result = await runAuthwrap(['--json', '--', 'democli', 'status'], sandbox);
-    expect(result.exitCode).toBe(2);
-    expect(parseEnvelope(result.stdout).error).toMatchObject({ code: 'UNSAFE_STATE_DIR' });
+    const envelope = parseEnvelope(result.stdout);
+    expect(result.exitCode).toBe(10);
+    expect(envelope.error).toMatchObject({ code: 'CREDENTIALS_EXPIRED', refresh_command: 'democli auth refresh' });
+    expect(envelope.meta).toMatchObject({ attempts: 1, exit_code: 4 });
+    const reason = `the state folder cannot be used: ${stateDir}: state folder must be a directory owned by you and not writable by others (chmod 700 ${stateDir})`;
+    expect(envelope.meta.reauth!.skipped).toBe(reason);
+    expect(envelope.warnings).toEqual([`re-auth "democli auth refresh" not run: ${reason}; run it yourself, then retry`]);
     expect(sandbox.refreshCount()).toBe(0);
   });
 });
