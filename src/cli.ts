@@ -24,7 +24,7 @@ export type ParsedCommand =
 
 const FLAGS_WITH_VALUE = new Set(['--reauth', '--tool', '--classifiers', '--reauth-timeout', '--retry', '--max-data-bytes']);
 /** Every option the wrapper accepts; the help text must describe each (test/cli.test.ts checks). */
-export const FLAGS = new Set(['--json', '--no-reauth', '--reauth-ambiguous', '--redact-data', '--verbose', '-v', '--help', '-h', '--version', '-V', ...FLAGS_WITH_VALUE]);
+export const FLAGS = new Set(['--json', '--no-reauth', '--reauth-ambiguous', '--force-reauth', '--redact-data', '--verbose', '-v', '--help', '-h', '--version', '-V', ...FLAGS_WITH_VALUE]);
 
 /**
  * Splits argv at the first `--` (or the first word that is not an option); the command's own argv
@@ -96,6 +96,7 @@ export function parseInvocation(argv: string[], env: Record<string, string | und
       reauthAllowed: !has('--no-reauth'),
       reauthAmbiguous: has('--reauth-ambiguous') || envSwitch(env, 'AUTHWRAP_REAUTH_AMBIGUOUS'),
       reauthTimeoutMs: Math.round(timeoutSeconds * 1000),
+      forceReauth: has('--force-reauth') || envSwitch(env, 'AUTHWRAP_FORCE_REAUTH'),
       retry,
       redactData: has('--redact-data') || envSwitch(env, 'AUTHWRAP_REDACT_DATA'),
       dataLimit,

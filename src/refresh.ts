@@ -1,6 +1,7 @@
 // Decides whether the re-auth may run now and runs it at most once across processes: a person
 // must be there for interactive logins, only one authwrap re-authenticates a credential at a
-// time (the others wait, then find it renewed), and a failed re-auth has a cool-down.
+// time (the others wait, then find it renewed), and a re-auth that failed — or that exited 0 but
+// left the credential expired — has a cool-down in unattended runs.
 //
 // The state folder is a helper, never the weakest link: when it cannot be used (unsafe, read-only,
 // a full disk) the re-auth is reported as not run, or as run but unrecorded, and the command's
@@ -30,6 +31,8 @@ export interface RefreshRequest {
   stateDir: string;
   /** When the failed attempt started: a renewal after this may already have fixed it. */
   since: number;
+  /** --force-reauth: run even within the cool-down, and even if another process renewed meanwhile. */
+  force?: boolean;
 }
 
 export async function refreshOnce(request: RefreshRequest): Promise<ReauthResult> {
@@ -70,12 +73,17 @@ export async function refreshOnce(request: RefreshRequest): Promise<ReauthResult
 async function underLock(request: RefreshRequest, dir: string, key: string): Promise<ReauthResult> {
   const { command } = request;
   const record = readRecord(dir, key);
-  if (record.lastSuccessAt !== undefined && record.lastSuccessAt >= request.since) {
-    return skipped(command, 0, 'renewed by another authwrap process meanwhile');
-  }
-  const sinceFailure = record.lastFailureAt === undefined ? Infinity : Math.max(0, Date.now() - record.lastFailureAt);
-  if (sinceFailure < FAILURE_COOLDOWN_MS) {
-    return skipped(command, null, `failed ${Math.round(sinceFailure / 1000)} s ago; not run again within ${FAILURE_COOLDOWN_MS / 1000} s`);
+  if (!request.force) {
+    if (record.lastSuccessAt !== undefined && record.lastSuccessAt >= request.since) {
+      return skipped(command, 0, 'renewed by another authwrap process meanwhile');
+    }
+    // Unattended runs (an agent, CI) loop; a person at a terminal may want to try again at once.
+    const sinceFailure = record.lastFailureAt === undefined ? Infinity : Math.max(0, Date.now() - record.lastFailureAt);
+    if (request.context !== 'interactive' && sinceFailure < FAILURE_COOLDOWN_MS) {
+      const ago = `${Math.round(sinceFailure / 1000)} s ago`;
+      const within = `not run again within ${FAILURE_COOLDOWN_MS / 1000} s`;
+      return skipped(command, null, record.ineffective ? `exited 0 ${ago} but the credential still read as expired; ${within}` : `failed ${ago}; ${within}`);
+    }
   }
   const result = await runReauth(request);
   const next: ReauthRecord = isReauthSuccess(result) ? { lastSuccessAt: Date.now() } : { ...keepSuccess(record), lastFailureAt: Date.now() };
@@ -86,6 +94,22 @@ async function underLock(request: RefreshRequest, dir: string, key: string): Pro
     recorded.warnings = [unrecorded(dir, error)];
   }
   return recorded;
+}
+
+/**
+ * A re-auth that exited 0 after which the retry still read as expired fixed nothing: it cools
+ * down like a failure. Returns a warning when that cannot be recorded.
+ */
+export function recordIneffectiveReauth(stateDir: string, tool: string, command: string): string | undefined {
+  let dir = stateDir;
+  try {
+    dir = openStateDir(stateDir);
+    const key = reauthKey(tool, command);
+    writeRecord(dir, key, { ...keepSuccess(readRecord(dir, key)), lastFailureAt: Date.now(), ineffective: true });
+    return undefined;
+  } catch (error) {
+    return unrecorded(dir, error);
+  }
 }
 
 export function isReauthSuccess(result: ReauthResult): boolean {

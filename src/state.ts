@@ -15,6 +15,8 @@ import { AuthwrapError } from './errors.js';
 export interface ReauthRecord {
   lastSuccessAt?: number;
   lastFailureAt?: number;
+  /** The failure was a re-auth that exited 0 but after which the credential still read as expired. */
+  ineffective?: boolean;
 }
 
 const POLL_MS = 50;
@@ -56,7 +58,7 @@ export function readRecord(dir: string, key: string): ReauthRecord {
   const believable = (at: unknown) => typeof at === 'number' && Number.isFinite(at) && at <= Date.now() + CLOCK_TOLERANCE_MS;
   return {
     ...(believable(record.lastSuccessAt) ? { lastSuccessAt: record.lastSuccessAt } : {}),
-    ...(believable(record.lastFailureAt) ? { lastFailureAt: record.lastFailureAt } : {}),
+    ...(believable(record.lastFailureAt) ? { lastFailureAt: record.lastFailureAt, ...(record.ineffective === true ? { ineffective: true } : {}) } : {}),
   };
 }
 

@@ -15,6 +15,8 @@ export interface Invocation {
   /** Also re-auth once on an ambiguous UNAUTHENTICATED: a retry that then succeeds settles it as an expiry. */
   reauthAmbiguous: boolean;
   reauthTimeoutMs: number;
+  /** Run the re-auth even within the failure cool-down, or when another process renewed the credential meanwhile. */
+  forceReauth: boolean;
   /** When a retry after re-auth may run: never, unless a rule says the command had started its work, or always. */
   retry: RetryPolicy;
   /** Mask secret values inside `data`, value by value. */

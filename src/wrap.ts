@@ -80,6 +80,7 @@ export async function wrapCommand(invocation: Invocation, rules: ToolRules[], io
       stderr: io.stderr,
       stateDir: io.stateDir,
       since: attempt.startedAt,
+      force: invocation.forceReauth,
     });
     io.log(`re-auth: ${reauth.skipped ?? (reauth.timedOut ? 'timed out' : `exit ${reauth.exitCode}`)} after ${Math.round(reauth.durationMs)} ms`);
     if (!isReauthSuccess(reauth)) {
@@ -109,6 +110,12 @@ export async function wrapCommand(invocation: Invocation, rules: ToolRules[], io
     shouldRetry: ({ error }) => error instanceof RetryAfterReauth,
   });
   tape?.close();
+  const ran = reauth as ReauthResult | null;
+  if (verdict?.code === 'CREDENTIALS_EXPIRED' && attempts.length > 1 && ran && !ran.skipped) {
+    // It exited 0 and fixed nothing: a looping caller must not get a new re-auth every time.
+    const unrecorded = (await import('./refresh.js')).recordIneffectiveReauth(io.stateDir, tool, ran.command);
+    if (unrecorded) warnings.push(unrecorded);
+  }
   if (verdict && attempts.length > 1) {
     // The one re-auth ran and succeeded, and the retry still failed: say what that tells.
     if (verdict.code === 'CREDENTIALS_EXPIRED') warnings.push('the re-auth succeeded but the credential still reads as expired; it may renew a different credential than the command uses');

@@ -94,16 +94,22 @@ describe('environment variables', () => {
     expect(invocationOf({ AUTHWRAP_JSON: value }).mode).toBe('passthrough');
   });
 
-  it.each(['AUTHWRAP_JSON', 'AUTHWRAP_VERBOSE', 'AUTHWRAP_REDACT_DATA', 'AUTHWRAP_REAUTH_AMBIGUOUS'])('%s=maybe is refused, naming the variable', (name) => {
+  it.each(['AUTHWRAP_JSON', 'AUTHWRAP_VERBOSE', 'AUTHWRAP_REDACT_DATA', 'AUTHWRAP_REAUTH_AMBIGUOUS', 'AUTHWRAP_FORCE_REAUTH'])('%s=maybe is refused, naming the variable', (name) => {
     expect(() => invocationOf({ [name]: 'maybe' })).toThrow(`${name}: "maybe" is neither on (1, true, yes, on) nor off (0, false, no, off, empty); see authwrap --help`);
   });
 
   it('an empty variable is unset, for every AUTHWRAP_* variable', () => {
     const empty = Object.fromEntries(
-      ['AUTHWRAP_JSON', 'AUTHWRAP_REAUTH', 'AUTHWRAP_REAUTH_TIMEOUT', 'AUTHWRAP_REAUTH_AMBIGUOUS', 'AUTHWRAP_RETRY', 'AUTHWRAP_MAX_DATA_BYTES', 'AUTHWRAP_REDACT_DATA', 'AUTHWRAP_TOOL', 'AUTHWRAP_CLASSIFIERS', 'AUTHWRAP_VERBOSE'].map((name) => [name, '']),
+      ['AUTHWRAP_JSON', 'AUTHWRAP_REAUTH', 'AUTHWRAP_REAUTH_TIMEOUT', 'AUTHWRAP_REAUTH_AMBIGUOUS', 'AUTHWRAP_FORCE_REAUTH', 'AUTHWRAP_RETRY', 'AUTHWRAP_MAX_DATA_BYTES', 'AUTHWRAP_REDACT_DATA', 'AUTHWRAP_TOOL', 'AUTHWRAP_CLASSIFIERS', 'AUTHWRAP_VERBOSE'].map((name) => [name, '']),
     );
     expect(invocationOf(empty)).toEqual(invocationOf({}));
     expect(invocationOf({}).dataLimit).toBe(4 * 1024 * 1024);
+  });
+
+  it('--force-reauth and AUTHWRAP_FORCE_REAUTH', () => {
+    expect(invocationOf({}).forceReauth).toBe(false);
+    expect(invocationOf({}, ['--force-reauth']).forceReauth).toBe(true);
+    expect(invocationOf({ AUTHWRAP_FORCE_REAUTH: '1' }).forceReauth).toBe(true);
   });
 
   it('wantsJson reads --json before the command (skipping option values) or a true AUTHWRAP_JSON, even when the rest would not parse', () => {

@@ -24,6 +24,9 @@ Options (before --):
   --reauth-timeout SECS    stop the re-auth command after SECS seconds, 0.1 to 86400 (default 300 at a
                            terminal, 120 in an agent or CI run; env AUTHWRAP_REAUTH_TIMEOUT); other
                            authwrap processes wait for a running re-auth about as long
+  --force-reauth           run the re-auth even within the cool-down after a failed (or ineffective)
+                           one, and even if another process renewed the credential meanwhile
+                           (env AUTHWRAP_FORCE_REAUTH=1)
   --retry POLICY           when to retry after a successful re-auth: auth-rejected (default: unless a
                            rule says the command had already started its work), always, never
                            (env AUTHWRAP_RETRY)
@@ -43,7 +46,8 @@ Options (before --):
 
 On/off variables take 1/true/yes/on or 0/false/no/off; an empty variable counts as unset. CI set
 (to anything but 0/false/no/off) means a CI run; else a terminal on stdin and stderr means a
-person, and anything else an agent.
+person, and anything else an agent. A re-auth that failed, or that exited 0 but left the
+credential expired, is not run again for 60 s in an agent or CI run; at a terminal it is.
 
 Exit codes:
   0    success                       10   credentials expired (re-auth + retry did not fix it)
