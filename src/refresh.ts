@@ -33,6 +33,8 @@ export interface RefreshRequest {
   since: number;
   /** --force-reauth: run even within the cool-down, and even if another process renewed meanwhile. */
   force?: boolean;
+  /** Fires when authwrap is interrupted: stop waiting, start nothing, record nothing. */
+  signal?: AbortSignal;
 }
 
 export async function refreshOnce(request: RefreshRequest): Promise<ReauthResult> {
@@ -43,6 +45,7 @@ export async function refreshOnce(request: RefreshRequest): Promise<ReauthResult
   if (request.interactive && request.context !== 'interactive') {
     return skipped(command, null, `needs a person at a terminal; not run in ${request.context} context`);
   }
+  if (request.signal?.aborted) return interruptedBefore(command, request.signal, 'before it could start');
   let dir: string;
   try {
     dir = openStateDir(request.stateDir);
@@ -54,7 +57,7 @@ export async function refreshOnce(request: RefreshRequest): Promise<ReauthResult
   let ownFault: { error: unknown } | undefined;
   let locked;
   try {
-    locked = await withLock(dir, key, { waitMs: request.timeoutMs + LOCK_GRACE_MS, staleMs: request.timeoutMs + 2 * LOCK_GRACE_MS }, async () => {
+    locked = await withLock(dir, key, { waitMs: request.timeoutMs + LOCK_GRACE_MS, staleMs: request.timeoutMs + 2 * LOCK_GRACE_MS, signal: request.signal }, async () => {
       try {
         return await underLock(request, dir, key);
       } catch (error) {
@@ -67,6 +70,7 @@ export async function refreshOnce(request: RefreshRequest): Promise<ReauthResult
     return skipped(command, null, `the re-auth lock could not be written in ${dir}: ${describeFault(error)}`);
   }
   if (locked.held) return locked.value;
+  if (locked.reason === 'interrupted') return interruptedBefore(command, request.signal!, 'while another authwrap process held the re-auth lock');
   return skipped(command, null, 'another authwrap process held the re-auth lock past its time limit');
 }
 
@@ -85,7 +89,13 @@ async function underLock(request: RefreshRequest, dir: string, key: string): Pro
       return skipped(command, null, record.ineffective ? `exited 0 ${ago} but the credential still read as expired; ${within}` : `failed ${ago}; ${within}`);
     }
   }
-  const result = await runReauth(request);
+  if (request.signal?.aborted) return interruptedBefore(command, request.signal, 'before it could start');
+  const started = performance.now();
+  const result = await untilInterrupted(runReauth(request), request.signal);
+  if (result === 'interrupted') {
+    // Cut short: it may still be running, so it is neither a success nor a failure to remember.
+    return { command, exitCode: null, durationMs: performance.now() - started, timedOut: false, interrupted: String(request.signal!.reason) };
+  }
   const next: ReauthRecord = isReauthSuccess(result) ? { lastSuccessAt: Date.now() } : { ...keepSuccess(record), lastFailureAt: Date.now() };
   const recorded: ReauthResult = { ...result };
   try {
@@ -93,6 +103,8 @@ async function underLock(request: RefreshRequest, dir: string, key: string): Pro
   } catch (error) {
     recorded.warnings = [unrecorded(dir, error)];
   }
+  // It finished, but authwrap was asked to stop meanwhile: nothing more is started.
+  if (request.signal?.aborted) recorded.interrupted = String(request.signal.reason);
   return recorded;
 }
 
@@ -113,12 +125,13 @@ export function recordIneffectiveReauth(stateDir: string, tool: string, command:
 }
 
 export function isReauthSuccess(result: ReauthResult): boolean {
-  return !result.timedOut && result.exitCode === 0;
+  return !result.timedOut && !result.interrupted && result.exitCode === 0;
 }
 
 /** The warning a caller sees when the re-auth did not renew the credential. */
 export function describeReauthFailure(result: ReauthResult, timeoutMs: number): string {
   if (result.skipped) return `re-auth "${result.command}" not run: ${result.skipped}; run it yourself, then retry`;
+  if (result.interrupted) return `re-auth interrupted by ${result.interrupted}; not retried`;
   if (result.timedOut) return `re-auth timed out after ${timeoutMs} ms and was stopped`;
   if (result.exitCode === null) return 're-auth was killed by a signal';
   return `re-auth exited with code ${result.exitCode}`;
@@ -139,6 +152,29 @@ function unrecorded(dir: string, error: unknown): string {
 function describeFault(error: unknown): string {
   if (isAuthwrapError(error)) return error.message;
   return (error as Error)?.message ?? String(error);
+}
+
+function untilInterrupted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T | 'interrupted'> {
+  if (!signal) return work;
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve('interrupted');
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+function interruptedBefore(command: string, signal: AbortSignal, when: string): ReauthResult {
+  const name = String(signal.reason);
+  return { ...skipped(command, null, `authwrap was interrupted by ${name} ${when}`), interrupted: name };
 }
 
 function skipped(command: string, exitCode: number | null, reason: string): ReauthResult {

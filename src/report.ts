@@ -8,7 +8,7 @@ import type { Mode } from './types.js';
 
 /** Failures the caller would otherwise never see, because the child printed nothing. */
 const SPAWN_FAILURES = new Set(['COMMAND_NOT_FOUND', 'COMMAND_NOT_EXECUTABLE']);
-const OWN_FAULTS = new Set(['USAGE_ERROR', 'INVALID_RULES', 'UNREADABLE_FILE', 'UNSAFE_STATE_DIR', 'INTERNAL_ERROR']);
+const OWN_FAULTS = new Set(['USAGE_ERROR', 'INVALID_RULES', 'UNREADABLE_FILE', 'UNSAFE_STATE_DIR', 'INTERNAL_ERROR', 'INTERRUPTED']);
 
 export interface ReportTarget {
   mode: Mode;

@@ -114,13 +114,15 @@ export function sweep(dir: string, matches: (name: string) => boolean, maxAgeMs:
   }
 }
 
-export type LockResult<T> = { held: true; value: T } | { held: false; reason: 'busy' };
+export type LockResult<T> = { held: true; value: T } | { held: false; reason: 'busy' | 'interrupted' };
 
 export interface LockOptions {
   /** Give up waiting for another holder after this long. */
   waitMs: number;
   /** A lock older than this (either way: a clock stepped back counts) is taken over even if its holder seems alive. */
   staleMs: number;
+  /** Stop waiting when this fires. */
+  signal?: AbortSignal;
 }
 
 interface LockHolder {
@@ -144,15 +146,16 @@ export async function withLock<T>(dir: string, key: string, options: LockOptions
   const content = () => JSON.stringify({ pid: process.pid, at: Date.now(), id });
   const deadline = Date.now() + options.waitMs;
   for (;;) {
+    if (options.signal?.aborted) return { held: false, reason: 'interrupted' };
     if (tryCreate(path, content())) break;
     const seen = readSmallFile(path);
     if (seen === undefined && !existsQuietly(path)) continue;
     if (isStale(path, seen, options.staleMs)) {
-      if (await takeOver(path, seen, content(), id)) break;
+      if (await takeOver(path, seen, content(), id, options.signal)) break;
       continue;
     }
     if (Date.now() > deadline) return { held: false, reason: 'busy' };
-    await sleep(POLL_MS);
+    await sleep(POLL_MS, options.signal);
   }
   try {
     return { held: true, value: await fn() };
@@ -185,7 +188,7 @@ function tryCreate(path: string, content: string): boolean {
 }
 
 /** Replaces the stale lock `seen` with ours, atomically; true if ours is the one that stayed. */
-async function takeOver(path: string, seen: string | undefined, content: string, id: string): Promise<boolean> {
+async function takeOver(path: string, seen: string | undefined, content: string, id: string, signal?: AbortSignal): Promise<boolean> {
   const temporary = writeTemporary(path, content);
   try {
     // Someone else took it over (or released it) since we judged it: judge again.
@@ -196,7 +199,7 @@ async function takeOver(path: string, seen: string | undefined, content: string,
   }
   // Others who judged the same stale lock may rename theirs over ours right after; the last
   // rename wins, and everyone who lost sees so here.
-  await sleep(TAKEOVER_SETTLE_MS);
+  await sleep(TAKEOVER_SETTLE_MS, signal);
   return holderOf(readSmallFile(path))?.id === id;
 }
 
@@ -307,6 +310,15 @@ function closeQuietly(fd: number): void {
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

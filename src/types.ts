@@ -90,6 +90,8 @@ export interface ReauthResult {
   durationMs: number;
   timedOut: boolean;
   skipped?: string;
+  /** authwrap itself got this signal while the re-auth ran or was waited for: it was cut short, and nothing is retried. */
+  interrupted?: string;
   /** Faults around the re-auth that did not stop it (the state folder could not record it). */
   warnings?: string[];
 }

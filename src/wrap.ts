@@ -19,6 +19,8 @@ export interface WrapIO {
   /** The project's rule folder: re-auth commands from files in it run only once trusted. */
   projectRulesDir?: string;
   log: (line: string) => void;
+  /** Fires when authwrap itself is interrupted: no re-auth or retry starts after it. */
+  signal?: AbortSignal;
 }
 
 /** Control flow only: thrown after a successful re-auth so p-retry runs the command again. */
@@ -81,6 +83,7 @@ export async function wrapCommand(invocation: Invocation, rules: ToolRules[], io
       stateDir: io.stateDir,
       since: attempt.startedAt,
       force: invocation.forceReauth,
+      signal: io.signal,
     });
     io.log(`re-auth: ${reauth.skipped ?? (reauth.timedOut ? 'timed out' : `exit ${reauth.exitCode}`)} after ${Math.round(reauth.durationMs)} ms`);
     if (!isReauthSuccess(reauth)) {

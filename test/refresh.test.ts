@@ -1,5 +1,6 @@
 // refresh.ts in-process: the checks before a re-auth, and what --force-reauth overrides.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -53,5 +54,20 @@ describe('refreshOnce', () => {
     expect((await refreshOnce({ ...failing, command, context: 'ci' })).skipped).toMatch(/^failed \d+ s ago; not run again within 60 s$/);
     expect((await refreshOnce({ ...failing, command, context: 'interactive' })).exitCode).toBe(1);
     expect(runs(failing.ranFile)).toBe(2);
+  });
+
+  it('an aborted signal stops the wait for another holder at once, and nothing runs', async () => {
+    const waiting = request();
+    const controller = new AbortController();
+    mkdirSync(waiting.stateDir, { recursive: true, mode: 0o700 });
+    // A live holder: this very process.
+    const key = createHash('sha256').update(`${waiting.tool}\0${waiting.command}`).digest('hex').slice(0, 20);
+    writeFileSync(join(waiting.stateDir, `${key}.lock`), JSON.stringify({ pid: process.pid, at: Date.now() }));
+    setTimeout(() => controller.abort('SIGTERM'), 200);
+    const started = Date.now();
+    const result = await refreshOnce({ ...waiting, signal: controller.signal });
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(result).toMatchObject({ interrupted: 'SIGTERM', skipped: 'authwrap was interrupted by SIGTERM while another authwrap process held the re-auth lock' });
+    expect(runs(waiting.ranFile)).toBe(0);
   });
 });

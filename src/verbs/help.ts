@@ -14,8 +14,8 @@ Runs <command>, classifies what it printed and its exit code with the rule files
 expired credential runs the re-auth command once and the command once more.
 
 Options (before --):
-  --json                   print exactly one JSON envelope on stdout; the command's stdout becomes "data"
-                           (env AUTHWRAP_JSON=1)
+  --json                   print exactly one JSON envelope on stdout, whatever happens (a bad option,
+                           a fault, a signal too); the command's stdout becomes "data" (env AUTHWRAP_JSON=1)
   --reauth "<command>"     command that renews the credential, run through the shell; overrides the
                            rule file's default (env AUTHWRAP_REAUTH)
   --no-reauth              classify and report only: never run a re-auth command
@@ -53,7 +53,8 @@ Exit codes:
   0    success                       10   credentials expired (re-auth + retry did not fix it)
   8    unauthenticated or denied     1    the command itself exited 8 or 10 for its own reasons
   2    usage or rule-file error      126  command not executable   127  command not found
-  128+N  the command was killed by signal N; any other code is the command's own
+  128+N  the command was killed by signal N, or authwrap was interrupted by it (INTERRUPTED)
+  70   authwrap's own fault (INTERNAL_ERROR); any other code is the command's own
 
 Examples:
   authwrap -- aws s3 ls
