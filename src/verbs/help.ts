@@ -31,8 +31,8 @@ Options (before --):
                            rule says the command had already started its work), always, never
                            (env AUTHWRAP_RETRY)
   --max-data-bytes N       --json: keep at most N bytes of stdout in "data" (default 4194304); the whole
-                           output then goes to a private file named in meta.stdout_file
-                           (env AUTHWRAP_MAX_DATA_BYTES)
+                           output then goes to a private file named in meta.stdout_file, removed
+                           after a day (env AUTHWRAP_MAX_DATA_BYTES)
   --redact-data            --json: mask secret values inside "data", keeping it valid JSON
                            (env AUTHWRAP_REDACT_DATA=1)
   --tool NAME              rule set to use (default: from the command's name; env AUTHWRAP_TOOL)
