@@ -72,7 +72,7 @@ export function parseInvocation(argv: string[], env: Record<string, string | und
   if (!dashDash && (VERBS as readonly string[]).includes(first)) {
     return { kind: 'verb', verb: first as VerbName, argv: rest.slice(1), classifierPaths, json };
   }
-  if (first === '') throw usage('the command after -- is an empty string');
+  if (first === '') throw usage('the command is an empty string');
   const timeout = setting('--reauth-timeout', 'AUTHWRAP_REAUTH_TIMEOUT');
   const timeoutSeconds = timeout.value === undefined ? DEFAULT_REAUTH_TIMEOUT_SECONDS[context] : Number(timeout.value);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw usage(`${timeout.source}: "${timeout.value}" is not a positive number of seconds`);

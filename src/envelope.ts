@@ -100,7 +100,7 @@ export function interruptedEnvelope(result: EnvelopeResult | null, signal: strin
   if (result && before?.code === 'COMMAND_SIGNALED' && result.envelope.meta.signal === signal) return result;
   const outcomeSoFar = before ? `; before that: ${before.code}` : result && result.envelope.meta.attempts > 0 ? '; the command had succeeded' : '';
   const error: EnvelopeError = {
-    ...baseError('INTERRUPTED', redact(`authwrap was interrupted by ${signal} ${what}${outcomeSoFar}`), false),
+    ...baseError('INTERRUPTED', redact(`interrupted by ${signal} ${what}${outcomeSoFar}`), false),
     ...(before ? { expires_at: before.expires_at, refresh_command: before.refresh_command, hint: before.hint, required_permission: before.required_permission } : {}),
   };
   const meta = result?.envelope.meta ?? { duration_ms: Math.round(durationMs), tool: null, exit_code: null, signal: null, attempts: 0, reauth: null, ambiguous: false, stdout_file: null };

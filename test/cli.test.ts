@@ -45,7 +45,7 @@ describe('parseInvocation', () => {
     expect(() => parseInvocation(['--'], {})).toThrow('no command after --; see authwrap --help');
     expect(() => parseInvocation(['--json'], {})).toThrow(/^no command given/);
     expect(() => parseInvocation([], { AUTHWRAP_JSON: '1' })).toThrow(/^no command given/);
-    expect(() => parseInvocation(['--', ''], {})).toThrow(/^the command after -- is an empty string/);
+    expect(() => parseInvocation(['--', ''], {})).toThrow(/^the command is an empty string/);
   });
 });
 

@@ -66,7 +66,7 @@ describe('interrupted at any moment: one envelope, exit 128+N', () => {
     expect(lines).toHaveLength(1);
     const envelope = parseEnvelope(lines[0]);
     expect(envelope.error).toMatchObject({ code: 'INTERRUPTED', refresh_command: 'democli auth refresh' });
-    expect(envelope.error!.message).toBe('authwrap was interrupted by SIGTERM during the re-auth; it was not retried; before that: CREDENTIALS_EXPIRED');
+    expect(envelope.error!.message).toBe('interrupted by SIGTERM during the re-auth; it was not retried; before that: CREDENTIALS_EXPIRED');
     expect(envelope.meta).toMatchObject({ attempts: 1, exit_code: 4 });
     expect(readdirSync(stateDirOf(sandbox)).filter((name) => name.endsWith('.lock'))).toEqual([]);
   }, 30_000);
@@ -86,7 +86,7 @@ describe('interrupted at any moment: one envelope, exit 128+N', () => {
     expect(result.exitCode).toBe(130);
     const envelope = parseEnvelope(result.stdout);
     expect(envelope.error!.code).toBe('INTERRUPTED');
-    expect(envelope.error!.message).toBe('authwrap was interrupted by SIGINT while another authwrap process held the re-auth lock; before that: CREDENTIALS_EXPIRED');
+    expect(envelope.error!.message).toBe('interrupted by SIGINT while another authwrap process held the re-auth lock; before that: CREDENTIALS_EXPIRED');
     expect(envelope.meta.attempts).toBe(1);
     expect(sandbox.refreshCount()).toBe(0);
   }, 30_000);
@@ -107,7 +107,7 @@ describe('interrupted at any moment: one envelope, exit 128+N', () => {
     expect(result.exitCode).toBe(143);
     const envelope = parseEnvelope(result.stdout);
     expect(envelope.error!.code).toBe('INTERRUPTED');
-    expect(envelope.error!.message).toBe('authwrap was interrupted by SIGTERM while loading the rule files; the command did not run');
+    expect(envelope.error!.message).toBe('interrupted by SIGTERM while loading the rule files; the command did not run');
     expect(envelope.meta.attempts).toBe(0);
     expect(existsSync(marker)).toBe(false);
   }, 30_000);
