@@ -1,13 +1,20 @@
 // argv + env → what to do (plain object). No I/O, no exits: main.ts does those.
 import { AuthwrapError } from './errors.js';
 import { nearest } from './suggest.js';
+import type { ReauthContext } from './reauth.js';
 import type { Invocation, RetryPolicy } from './types.js';
 
 export const VERBS = ['classify', 'rules', 'schema', 'trust'] as const;
 export type VerbName = (typeof VERBS)[number];
-export const DEFAULT_REAUTH_TIMEOUT_SECONDS = 300;
+/** The re-auth's default time limit: a person at a terminal may need a while for a browser login; an agent or CI should not hang on it. */
+export const DEFAULT_REAUTH_TIMEOUT_SECONDS: Record<ReauthContext, number> = { interactive: 300, agent: 120, ci: 120 };
+/** --reauth-timeout bounds: below 0.1 s nothing can log in; above a day is a mistake (and Node's timers overflow at 24.8 days). */
+export const MIN_REAUTH_TIMEOUT_SECONDS = 0.1;
+export const MAX_REAUTH_TIMEOUT_SECONDS = 86_400;
 export const DEFAULT_DATA_LIMIT = 4 * 1024 * 1024;
 const RETRY_POLICIES: readonly RetryPolicy[] = ['never', 'auth-rejected', 'always'];
+const TRUE_WORDS = ['1', 'true', 'yes', 'on'];
+const FALSE_WORDS = ['0', 'false', 'no', 'off'];
 
 export type ParsedCommand =
   | { kind: 'wrap'; invocation: Invocation }
@@ -17,15 +24,20 @@ export type ParsedCommand =
 
 const FLAGS_WITH_VALUE = new Set(['--reauth', '--tool', '--classifiers', '--reauth-timeout', '--retry', '--max-data-bytes']);
 /** Every option the wrapper accepts; the help text must describe each (test/cli.test.ts checks). */
-export const FLAGS = new Set(['--json', '--no-reauth', '--reauth-ambiguous', '--redact-data', '--verbose', '-v', '--help', '-h', '--version', '-V', ...FLAGS_WITH_VALUE]);
+export const FLAGS = new Set(['--json', '--no-reauth', '--reauth-ambiguous', '--force-reauth', '--redact-data', '--verbose', '-v', '--help', '-h', '--version', '-V', ...FLAGS_WITH_VALUE]);
 
-/** Splits argv at the first `--` (or the first word that is not an option); the command's own argv is never parsed. */
-export function parseInvocation(argv: string[], env: Record<string, string | undefined>): ParsedCommand {
+/**
+ * Splits argv at the first `--` (or the first word that is not an option); the command's own argv
+ * is never parsed. `context` (who is running authwrap: main.ts knows) chooses the defaults.
+ */
+export function parseInvocation(argv: string[], env: Record<string, string | undefined>, context: ReauthContext = 'agent'): ParsedCommand {
   const options: Record<string, string[]> = {};
   let index = 0;
+  let dashDash = false;
   for (; index < argv.length; index++) {
     const arg = argv[index]!;
     if (arg === '--') {
+      dashDash = true;
       index++;
       break;
     }
@@ -42,42 +54,95 @@ export function parseInvocation(argv: string[], env: Record<string, string | und
   const rest = argv.slice(index);
   const has = (...names: string[]) => names.some((name) => options[name]);
   const last = (name: string) => options[name]?.at(-1);
-  const classifierPaths = [...splitPathList(env.AUTHWRAP_CLASSIFIERS), ...(options['--classifiers'] ?? [])];
-  const json = has('--json') || isTruthy(env.AUTHWRAP_JSON);
+  const fromEnv = (name: string) => envValue(env, name);
+  /** A flag's value, else its env var's; `source` names whichever was used, for the error message. */
+  const setting = (flag: string, variable: string) => {
+    const flagValue = last(flag);
+    if (flagValue !== undefined) return { value: flagValue, source: flag };
+    const envText = fromEnv(variable);
+    return { value: envText, source: variable };
+  };
+  const classifierPaths = [...splitPathList(fromEnv('AUTHWRAP_CLASSIFIERS')), ...(options['--classifiers'] ?? [])];
+  const json = has('--json') || envSwitch(env, 'AUTHWRAP_JSON');
 
   if (has('--version', '-V')) return { kind: 'version' };
-  if (has('--help', '-h') || rest.length === 0) return { kind: 'help' };
+  if (has('--help', '-h') || (argv.length === 0 && !json)) return { kind: 'help' };
+  if (rest.length === 0) throw usage(dashDash ? 'no command after --' : 'no command given: authwrap [options] -- <command> [args...]');
   const first = rest[0]!;
-  if (argv[index - 1] !== '--' && (VERBS as readonly string[]).includes(first)) {
+  if (!dashDash && (VERBS as readonly string[]).includes(first)) {
     return { kind: 'verb', verb: first as VerbName, argv: rest.slice(1), classifierPaths, json };
   }
-  const timeoutText = last('--reauth-timeout') ?? env.AUTHWRAP_REAUTH_TIMEOUT;
-  const timeoutSeconds = timeoutText === undefined ? DEFAULT_REAUTH_TIMEOUT_SECONDS : Number(timeoutText);
-  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw usage(`--reauth-timeout: "${timeoutText}" is not a positive number of seconds`);
-  const retry = (last('--retry') ?? env.AUTHWRAP_RETRY ?? 'auth-rejected') as RetryPolicy;
-  if (!RETRY_POLICIES.includes(retry)) throw usage(`--retry: "${retry}" is not one of ${RETRY_POLICIES.join(', ')}`);
-  const limitText = last('--max-data-bytes') ?? env.AUTHWRAP_MAX_DATA_BYTES;
-  const dataLimit = limitText === undefined ? DEFAULT_DATA_LIMIT : Number(limitText);
-  if (!Number.isInteger(dataLimit) || dataLimit < 0) throw usage(`--max-data-bytes: "${limitText}" is not a whole number of bytes`);
+  if (first === '') throw usage('the command is an empty string');
+  const timeout = setting('--reauth-timeout', 'AUTHWRAP_REAUTH_TIMEOUT');
+  const timeoutSeconds = timeout.value === undefined ? DEFAULT_REAUTH_TIMEOUT_SECONDS[context] : Number(timeout.value);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw usage(`${timeout.source}: "${timeout.value}" is not a positive number of seconds`);
+  if (timeoutSeconds < MIN_REAUTH_TIMEOUT_SECONDS || timeoutSeconds > MAX_REAUTH_TIMEOUT_SECONDS) {
+    throw usage(`${timeout.source}: ${timeout.value} s is out of range; give ${MIN_REAUTH_TIMEOUT_SECONDS} to ${MAX_REAUTH_TIMEOUT_SECONDS} seconds (a day)`);
+  }
+  const retrySetting = setting('--retry', 'AUTHWRAP_RETRY');
+  const retry = (retrySetting.value ?? 'auth-rejected') as RetryPolicy;
+  if (!RETRY_POLICIES.includes(retry)) throw usage(`${retrySetting.source}: "${retry}" is not one of ${RETRY_POLICIES.join(', ')}`);
+  const limit = setting('--max-data-bytes', 'AUTHWRAP_MAX_DATA_BYTES');
+  const dataLimit = limit.value === undefined ? DEFAULT_DATA_LIMIT : Number(limit.value);
+  if (!Number.isSafeInteger(dataLimit) || dataLimit < 0 || limit.value?.trim() === '') throw usage(`${limit.source}: "${limit.value}" is not a whole number of bytes`);
   return {
     kind: 'wrap',
     invocation: {
       mode: json ? 'json' : 'passthrough',
       command: first,
       args: rest.slice(1),
-      tool: last('--tool') ?? (env.AUTHWRAP_TOOL || undefined),
-      reauthCommand: last('--reauth') ?? (env.AUTHWRAP_REAUTH || undefined),
-      reauthSource: last('--reauth') !== undefined ? 'flag' : env.AUTHWRAP_REAUTH ? 'env' : undefined,
+      tool: last('--tool') ?? fromEnv('AUTHWRAP_TOOL'),
+      reauthCommand: last('--reauth') ?? fromEnv('AUTHWRAP_REAUTH'),
+      reauthSource: last('--reauth') !== undefined ? 'flag' : fromEnv('AUTHWRAP_REAUTH') ? 'env' : undefined,
       reauthAllowed: !has('--no-reauth'),
-      reauthAmbiguous: has('--reauth-ambiguous') || isTruthy(env.AUTHWRAP_REAUTH_AMBIGUOUS),
-      reauthTimeoutMs: timeoutSeconds * 1000,
+      reauthAmbiguous: has('--reauth-ambiguous') || envSwitch(env, 'AUTHWRAP_REAUTH_AMBIGUOUS'),
+      reauthTimeoutMs: Math.round(timeoutSeconds * 1000),
+      forceReauth: has('--force-reauth') || envSwitch(env, 'AUTHWRAP_FORCE_REAUTH'),
       retry,
-      redactData: has('--redact-data') || isTruthy(env.AUTHWRAP_REDACT_DATA),
+      redactData: has('--redact-data') || envSwitch(env, 'AUTHWRAP_REDACT_DATA'),
       dataLimit,
       classifierPaths,
-      verbose: has('--verbose', '-v') || isTruthy(env.AUTHWRAP_VERBOSE),
+      verbose: has('--verbose', '-v') || envSwitch(env, 'AUTHWRAP_VERBOSE'),
     },
   };
+}
+
+/**
+ * Whether the caller asked for --json, read leniently: used when parseInvocation itself failed,
+ * so that even a bad option is answered with one envelope on stdout.
+ */
+export function wantsJson(argv: string[], env: Record<string, string | undefined>): boolean {
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index]!;
+    if (arg === '--' || !arg.startsWith('-') || arg === '-') break;
+    if (arg === '--json') return true;
+    if (FLAGS_WITH_VALUE.has(arg)) index++;
+  }
+  const value = envValue(env, 'AUTHWRAP_JSON');
+  return value !== undefined && TRUE_WORDS.includes(value.toLowerCase());
+}
+
+/** Who runs authwrap: CI (a CI variable that is not 0/false/no/off), a person (stdin and stderr are a terminal), else an agent. */
+export function contextOf(env: Record<string, string | undefined>, terminal: { stdin: boolean; stderr: boolean }): ReauthContext {
+  const ci = envValue(env, 'CI');
+  if (ci !== undefined && !FALSE_WORDS.includes(ci.toLowerCase())) return 'ci';
+  return terminal.stdin && terminal.stderr ? 'interactive' : 'agent';
+}
+
+/** An environment variable; an empty one counts as unset, for every variable alike. */
+function envValue(env: Record<string, string | undefined>, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** An on/off variable: 1/true/yes/on or 0/false/no/off (any case); empty is unset; anything else is refused. */
+function envSwitch(env: Record<string, string | undefined>, name: string): boolean {
+  const value = envValue(env, name);
+  if (value === undefined) return false;
+  const word = value.trim().toLowerCase();
+  if (TRUE_WORDS.includes(word)) return true;
+  if (FALSE_WORDS.includes(word)) return false;
+  throw usage(`${name}: "${value}" is neither on (${TRUE_WORDS.join(', ')}) nor off (${FALSE_WORDS.join(', ')}, empty)`);
 }
 
 function splitFlag(arg: string): [string, string | undefined] {
@@ -87,10 +152,6 @@ function splitFlag(arg: string): [string, string | undefined] {
 
 function splitPathList(value: string | undefined): string[] {
   return value ? value.split(':').filter(Boolean) : [];
-}
-
-function isTruthy(value: string | undefined): boolean {
-  return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
 }
 
 function usage(message: string): AuthwrapError {

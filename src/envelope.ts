@@ -93,6 +93,25 @@ export function buildFaultEnvelope(fault: AuthwrapError, durationMs: number, red
   };
 }
 
+/**
+ * authwrap itself got signal N (SIGINT, SIGTERM, SIGHUP): exit 128+N with an INTERRUPTED error
+ * saying what was cut short; what ran is kept (meta, warnings), and the recovery fields of the
+ * verdict so far (refresh_command, hint…) stay for the caller. A command that the signal killed
+ * is already reported as COMMAND_SIGNALED with that exit code.
+ */
+export function interruptedEnvelope(result: EnvelopeResult | null, signal: string, what: string, durationMs: number, redact: Redactor): EnvelopeResult {
+  const signalNumber = signalToNumber(signal) ?? 15;
+  const before = result?.envelope.error ?? null;
+  if (result && before?.code === 'COMMAND_SIGNALED' && result.envelope.meta.signal === signal) return result;
+  const outcomeSoFar = before ? `; before that: ${before.code}` : result && result.envelope.meta.attempts > 0 ? '; the command had succeeded' : '';
+  const error: EnvelopeError = {
+    ...baseError('INTERRUPTED', redact(`interrupted by ${signal} ${what}${outcomeSoFar}`), false),
+    ...(before ? { expires_at: before.expires_at, refresh_command: before.refresh_command, hint: before.hint, required_permission: before.required_permission } : {}),
+  };
+  const meta = result?.envelope.meta ?? { duration_ms: Math.round(durationMs), tool: null, exit_code: null, signal: null, attempts: 0, reauth: null, ambiguous: false, stdout_file: null };
+  return { envelope: { ok: false, data: null, error, warnings: result?.envelope.warnings ?? [], meta }, exitCode: 128 + signalNumber };
+}
+
 function describeFailure(attempt: Attempt, verdict: Verdict | null, redact: Redactor): EnvelopeError | null {
   if (attempt.spawnError) {
     const failure = describeSpawnError(attempt.spawnError);

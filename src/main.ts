@@ -4,18 +4,19 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { homedir } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
-import { parseInvocation, type ParsedCommand } from './cli.js';
-import { buildEnvelope, buildFaultEnvelope } from './envelope.js';
+import { contextOf, parseInvocation, wantsJson, type ParsedCommand } from './cli.js';
+import { buildEnvelope, buildFaultEnvelope, interruptedEnvelope } from './envelope.js';
+import type { Envelope } from './envelope-schema.js';
 import { AuthwrapError, isAuthwrapError } from './errors.js';
 import { createRedactor, redactData, type Redactor } from './redact.js';
 import { writeReport } from './report.js';
 import { decodeData } from './data.js';
 import { loadRulesFor, type RuleSources } from './rules/load.js';
-import type { ReauthContext } from './reauth.js';
 import { wrapCommand } from './wrap.js';
 import { stateDirOf } from './state.js';
 import { findProjectRulesDir } from './rules/project.js';
-import type { Mode } from './types.js';
+import { visible } from './terminal.js';
+import type { Mode, Outcome } from './types.js';
 
 export interface MainIO {
   argv: string[];
@@ -26,28 +27,57 @@ export interface MainIO {
   stderr: NodeJS.WriteStream;
 }
 
+/** Signals that stop authwrap; each is answered with one envelope and exit 128+N. */
+const INTERRUPTING_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** What has been written so far: exactly one envelope per run, whatever happens. */
+interface Session {
+  mode: Mode;
+  /** The exit code of the envelope written, once it is. */
+  reported?: number;
+  started: number;
+  redact: Redactor;
+  io: MainIO;
+}
+
+let session: Session | undefined;
+
 export async function main(io: MainIO): Promise<number> {
   const started = performance.now();
   const redact = createRedactor(io.env);
-  let mode: Mode = 'passthrough';
+  // Until the arguments are understood, read --json leniently: a bad option still gets its envelope.
+  const current: Session = { mode: wantsJson(io.argv, io.env) ? 'json' : 'passthrough', started, redact, io };
+  session = current;
   let verbose = false;
   try {
-    const parsed = parseInvocation(io.argv, io.env);
+    const parsed = parseInvocation(io.argv, io.env, contextOf(io.env, { stdin: io.stdin.isTTY === true, stderr: io.stderr.isTTY === true }));
     if (parsed.kind === 'wrap') {
-      mode = parsed.invocation.mode;
+      current.mode = parsed.invocation.mode;
       verbose = parsed.invocation.verbose;
-    } else mode = 'json';
-    return await dispatch(parsed, io, redact);
+    } else current.mode = 'json';
+    return await dispatch(parsed, io, redact, current);
   } catch (error) {
-    const fault = isAuthwrapError(error) ? error : new AuthwrapError('INTERNAL_ERROR', `internal error: ${(error as Error)?.message ?? String(error)}`);
     if (verbose && !isAuthwrapError(error)) io.stderr.write(redact(`${(error as Error)?.stack ?? error}\n`));
-    const { envelope, exitCode } = buildFaultEnvelope(fault, performance.now() - started, redact);
-    await writeReport(envelope, { mode, stdout: io.stdout, stderr: io.stderr });
-    return exitCode;
+    return reportFault(current, error);
   }
 }
 
-async function dispatch(parsed: ParsedCommand, io: MainIO, redact: Redactor): Promise<number> {
+/** The one envelope for authwrap's own fault; INTERNAL_ERROR (exit 70) unless it is a known one. */
+async function reportFault(current: Session, error: unknown): Promise<number> {
+  const fault = isAuthwrapError(error) ? error : new AuthwrapError('INTERNAL_ERROR', `internal error: ${(error as Error)?.message ?? String(error)}`);
+  const { envelope, exitCode } = buildFaultEnvelope(fault, performance.now() - current.started, current.redact);
+  return emit(current, envelope, exitCode);
+}
+
+/** Writes the run's envelope, unless one was written already; returns the exit code that goes with the one written. */
+async function emit(current: Session, envelope: Envelope, exitCode: number): Promise<number> {
+  if (current.reported !== undefined) return current.reported;
+  current.reported = exitCode;
+  await writeReport(envelope, { mode: current.mode, stdout: current.io.stdout, stderr: current.io.stderr, env: current.io.env });
+  return exitCode;
+}
+
+async function dispatch(parsed: ParsedCommand, io: MainIO, redact: Redactor, current: Session): Promise<number> {
   if (parsed.kind === 'help' || parsed.kind === 'version') {
     const { printHelp, printVersion } = await import('./verbs/help.js');
     return parsed.kind === 'help' ? printHelp(io.stdout) : printVersion(io.stdout);
@@ -58,29 +88,95 @@ async function dispatch(parsed: ParsedCommand, io: MainIO, redact: Redactor): Pr
     return runVerb(parsed.verb, parsed.argv, { sources, stateDir: stateDirOf(io.env), stdout: io.stdout, stderr: io.stderr, env: io.env, redact });
   }
   const { invocation } = parsed;
-  const log = invocation.verbose ? (line: string) => void io.stderr.write(redact(`authwrap: ${line}\n`)) : () => {};
-  const rules = await loadRulesFor(sources, invocation.command, invocation.tool);
-  const outcome = await wrapCommand(invocation, rules, {
-    env: io.env,
-    stdin: io.stdin,
-    stdout: io.stdout,
-    stderr: io.stderr,
-    reauthContext: reauthContextOf(io),
-    stateDir: stateDirOf(io.env),
-    projectRulesDir: sources.projectDir,
-    log,
-  });
+  const log = invocation.verbose ? (line: string) => void io.stderr.write(redact(`authwrap: ${visible(line)}\n`)) : () => {};
+  const interrupt = watchSignals();
+  try {
+    const rules = await untilInterrupted(loadRulesFor(sources, invocation.command, invocation.tool), interrupt.signal);
+    if (rules === INTERRUPTED) {
+      const { envelope, exitCode } = interruptedEnvelope(null, interrupt.name(), 'while loading the rule files; the command did not run', performance.now() - current.started, redact);
+      return emit(current, envelope, exitCode);
+    }
+    const outcome = await wrapCommand(invocation, rules, {
+      env: io.env,
+      stdin: io.stdin,
+      stdout: io.stdout,
+      stderr: io.stderr,
+      reauthContext: contextOf(io.env, { stdin: io.stdin.isTTY === true, stderr: io.stderr.isTTY === true }),
+      stateDir: stateDirOf(io.env),
+      projectRulesDir: sources.projectDir,
+      log,
+      signal: interrupt.signal,
+    });
+    // The state folder's faults around the re-auth: the outcome stands, the warning names them.
+    if (outcome.reauth?.warnings) outcome.warnings.push(...outcome.reauth.warnings);
+    const last = outcome.attempts.at(-1);
+    const decoded =
+      invocation.mode === 'json' && last?.data
+        ? decodeData(last.data, { truncated: last.dataTruncated, limit: invocation.dataLimit, file: last.dataFile, fileError: last.dataFileError })
+        : { data: null, warnings: [] };
+    if (invocation.redactData) decoded.data = redactData(decoded.data, redact);
+    outcome.warnings.push(...decoded.warnings);
+    let result = buildEnvelope(outcome, decoded.data, redact);
+    if (interrupt.signal.aborted) result = interruptedEnvelope(result, interrupt.name(), whatWasInterrupted(outcome, interrupt.at()), outcome.durationMs, redact);
+    if (last?.outputClosed && invocation.mode === 'passthrough') return result.exitCode;
+    return emit(current, result.envelope, result.exitCode);
+  } finally {
+    interrupt.stop();
+  }
+}
+
+/** Which step the signal cut short, from what the run recorded. */
+function whatWasInterrupted(outcome: Outcome, at: number): string {
+  const reauth = outcome.reauth;
+  if (reauth?.interrupted) return reauth.skipped ? reauth.skipped.replace(/^authwrap was interrupted by \S+ /, '') : 'during the re-auth; it was not retried';
   const last = outcome.attempts.at(-1);
-  const decoded =
-    invocation.mode === 'json' && last?.data
-      ? decodeData(last.data, { truncated: last.dataTruncated, limit: invocation.dataLimit, file: last.dataFile, fileError: last.dataFileError })
-      : { data: null, warnings: [] };
-  if (invocation.redactData) decoded.data = redactData(decoded.data, redact);
-  outcome.warnings.push(...decoded.warnings);
-  const { envelope, exitCode } = buildEnvelope(outcome, decoded.data, redact);
-  if (last?.outputClosed && invocation.mode === 'passthrough') return exitCode;
-  await writeReport(envelope, { mode: invocation.mode, stdout: io.stdout, stderr: io.stderr });
-  return exitCode;
+  const attempt = `attempt ${outcome.attempts.length}`;
+  if (last && at >= last.startedAt + last.durationMs) return `after the command's ${attempt} finished; nothing more was started`;
+  return `while the command ran (${attempt}); the signal was passed on to it`;
+}
+
+const INTERRUPTED = Symbol('interrupted');
+
+function untilInterrupted<T>(work: Promise<T>, signal: AbortSignal): Promise<T | typeof INTERRUPTED> {
+  if (signal.aborted) return Promise.resolve(INTERRUPTED);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(INTERRUPTED);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
+ * From here on SIGINT, SIGTERM and SIGHUP no longer kill authwrap outright: they fire `signal`,
+ * and the run ends with one envelope. While the command runs, run.ts passes them on to it; a
+ * lock wait and a re-auth (refresh.ts) stop at once; no re-auth or retry starts after them.
+ */
+function watchSignals() {
+  const controller = new AbortController();
+  let at = 0;
+  const onSignal = (name: NodeJS.Signals) => {
+    if (controller.signal.aborted) return;
+    at = Date.now();
+    controller.abort(name);
+  };
+  for (const name of INTERRUPTING_SIGNALS) process.on(name, onSignal);
+  return {
+    signal: controller.signal,
+    name: () => String(controller.signal.reason),
+    at: () => at,
+    stop: () => {
+      for (const name of INTERRUPTING_SIGNALS) process.off(name, onSignal);
+    },
+  };
 }
 
 function ruleSources(env: Record<string, string | undefined>, cwd: string, extraPaths: string[]): RuleSources {
@@ -91,11 +187,6 @@ function ruleSources(env: Record<string, string | undefined>, cwd: string, extra
     projectDir: findProjectRulesDir(cwd),
     extraPaths,
   };
-}
-
-function reauthContextOf(io: MainIO): ReauthContext {
-  if (io.env.CI && io.env.CI !== 'false') return 'ci';
-  return io.stdin.isTTY && io.stderr.isTTY ? 'interactive' : 'agent';
 }
 
 /** Entry point for bin/authwrap. */
@@ -109,6 +200,17 @@ export async function run(): Promise<void> {
   setFlagsFromString('--regexp-backtracks-before-fallback=1000');
   // EPIPE on our own stdout/stderr (`| head -1`) is a normal end, never a stack trace.
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+  // A fault outside main's own flow (a throw in a stream handler): still one envelope, exit 70.
+  const onFatal = (error: unknown) => {
+    const current = session;
+    if (!current) throw error;
+    void reportFault(current, error).then(async (exitCode) => {
+      await Promise.all([drained(process.stdout), drained(process.stderr)]);
+      process.exit(exitCode);
+    });
+  };
+  process.on('uncaughtException', onFatal);
+  process.on('unhandledRejection', onFatal);
   const code = await main({ argv: process.argv.slice(2), env: process.env, cwd: process.cwd(), stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
   // Pipe writes are asynchronous on some platforms (macOS): exit only once relayed output is out.
   await Promise.all([drained(process.stdout), drained(process.stderr)]);

@@ -1,8 +1,13 @@
 // Keeps the child's stdout for `data` in --json mode up to a limit; past it, the whole stream
 // goes to a private file (0600 in a 0700 folder) whose path the envelope gives, so nothing is lost.
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+// Such files expire: creating one removes those older than a day.
+import { randomBytes } from 'node:crypto';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { openStateDir } from './state.js';
+import { openStateDir, removeQuietly, sweep, writeFully } from './state.js';
+
+/** Spill files older than this are removed when a new one is created. */
+export const SPILL_MAX_AGE_MS = 24 * 60 * 60_000;
 
 export interface DataSink {
   push(chunk: Buffer): void;
@@ -30,13 +35,24 @@ export function createDataSink(limit: number, stateDir: string): DataSink {
       if (fd === undefined) {
         const dir = join(openStateDir(stateDir), 'outputs');
         mkdirSync(dir, { recursive: true, mode: 0o700 });
-        path = join(dir, `stdout-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}.out`);
+        sweep(dir, (name) => name.startsWith('stdout-') && name.endsWith('.out'), SPILL_MAX_AGE_MS);
+        path = join(dir, `stdout-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}-${randomBytes(3).toString('hex')}.out`);
         fd = openSync(path, 'wx', 0o600);
         for (const earlier of kept) writeFully(fd, earlier);
       }
       writeFully(fd, chunk);
     } catch (error) {
+      // A full disk: a partial file is not "the whole output" and only takes up what little room is left.
       failure = (error as Error).message;
+      if (fd !== undefined) {
+        try {
+          closeSync(fd);
+        } catch {
+          // Closed already.
+        }
+        fd = undefined;
+        if (path) removeQuietly(path);
+      }
       path = null;
     }
   };
@@ -62,9 +78,4 @@ export function createDataSink(limit: number, stateDir: string): DataSink {
       if (fd !== undefined) closeSync(fd);
     },
   };
-}
-
-/** write(2) may write less than asked, on a busy machine too: loop until all of it is out. */
-function writeFully(fd: number, buffer: Buffer): void {
-  for (let offset = 0; offset < buffer.length; ) offset += writeSync(fd, buffer, offset);
 }

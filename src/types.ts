@@ -17,6 +17,8 @@ export interface Invocation {
   /** Also re-auth once on an ambiguous UNAUTHENTICATED: a retry that then succeeds settles it as an expiry. */
   reauthAmbiguous: boolean;
   reauthTimeoutMs: number;
+  /** Run the re-auth even within the failure cool-down, or when another process renewed the credential meanwhile. */
+  forceReauth: boolean;
   /** When a retry after re-auth may run: never, unless a rule says the command had started its work, or always. */
   retry: RetryPolicy;
   /** Mask secret values inside `data`, value by value. */
@@ -114,8 +116,10 @@ export interface ReauthResult {
   durationMs: number;
   timedOut: boolean;
   skipped?: string;
-  /** The stop signal authwrap received while the re-auth ran; it was stopped, and authwrap exits 128+N. */
+  /** authwrap itself got this signal while the re-auth ran or was waited for: it was cut short, and nothing is retried. */
   interrupted?: string;
+  /** Faults around the re-auth that did not stop it (the state folder could not record it). */
+  warnings?: string[];
 }
 
 export interface Outcome {

@@ -20,6 +20,8 @@ export interface WrapIO {
   /** The project's rule folder: re-auth commands from files in it run only once trusted. */
   projectRulesDir?: string;
   log: (line: string) => void;
+  /** Fires when authwrap itself is interrupted: no re-auth or retry starts after it. */
+  signal?: AbortSignal;
 }
 
 /** Control flow only: thrown after a successful re-auth so p-retry runs the command again. */
@@ -95,6 +97,8 @@ export async function wrapCommand(invocation: Invocation, rules: ToolRules[], io
       stderr: io.stderr,
       stateDir: io.stateDir,
       since: attempt.startedAt,
+      force: invocation.forceReauth,
+      signal: io.signal,
     });
     io.log(`re-auth: ${reauth.skipped ?? (reauth.timedOut ? 'timed out' : `exit ${reauth.exitCode}`)} after ${Math.round(reauth.durationMs)} ms`);
     if (!isReauthSuccess(reauth)) {
@@ -134,6 +138,12 @@ export async function wrapCommand(invocation: Invocation, rules: ToolRules[], io
     shouldRetry: ({ error }) => error instanceof RetryAfterReauth,
   });
   tape?.close();
+  const ran = reauth as ReauthResult | null;
+  if (verdict?.code === 'CREDENTIALS_EXPIRED' && attempts.length > 1 && ran && !ran.skipped) {
+    // It exited 0 and fixed nothing: a looping caller must not get a new re-auth every time.
+    const unrecorded = (await import('./refresh.js')).recordIneffectiveReauth(io.stateDir, tool, ran.command);
+    if (unrecorded) warnings.push(unrecorded);
+  }
   // No retry replaced the first attempt's output: it goes out after all.
   const held = attempts.length === 1 ? attempts[0]!.heldStdout : undefined;
   if (held?.length) await new Promise((resolve) => io.stdout.write(held, resolve));

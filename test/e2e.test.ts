@@ -278,6 +278,24 @@ describe('authwrap -- <cmd>', () => {
   });
 });
 
+describe('limits and switches', () => {
+  it.each([['2592000'], ['1e-9'], ['0'], ['86400.5']])('--reauth-timeout %s is refused with a USAGE_ERROR envelope before anything runs', async (value) => {
+    const sandbox = await expiredSandbox();
+    const result = await runAuthwrap(['--json', '--reauth-timeout', value, '--', 'democli', 'status'], sandbox);
+    expect(result.exitCode).toBe(2);
+    const envelope = parseEnvelope(result.stdout);
+    expect(envelope.error!.code).toBe('USAGE_ERROR');
+    expect(envelope.error!.message).toMatch(/^--reauth-timeout: /);
+    expect(envelope.meta.attempts).toBe(0);
+    expect(sandbox.refreshCount()).toBe(0);
+  });
+
+  it('AUTHWRAP_JSON=no is off, not on', async () => {
+    const result = await runAuthwrap(['--', 'exit-with', '0', 'plain'], createSandbox({ AUTHWRAP_JSON: 'no' }));
+    expect(result.stdout).toBe('plain\n');
+  });
+});
+
 describe('authwrap --version and --help', () => {
   it('--version prints the package version', async () => {
     const result = await runAuthwrap(['--version'], createSandbox());
@@ -308,3 +326,37 @@ describe('at a terminal', () => {
     expect(lines[2]).toBe('authwrap: unauthenticated — democli: not authenticated; log in: democli auth login');
   });
 });
+
+describe('the human line at a terminal', () => {
+  const inPty = async (command: string, env: Record<string, string>) => {
+    const { execa } = await import('execa');
+    const sandbox = createSandbox(env);
+    const result = await execa('script', ['-qec', command.replaceAll('AUTHWRAP', `"${process.execPath}" "${ROOT}/bin/authwrap"`), '/dev/null'], { env: sandbox.env, extendEnv: false, reject: false, stdin: 'ignore' });
+    return String(result.stdout).split(/\r?\n/).find((line) => line.includes('authwrap:'))!;
+  };
+
+  it('is coloured by what stderr is, not stdout: stdout sent to a file still gets colour on a terminal\'s stderr', async () => {
+    const line = await inPty('AUTHWRAP -- democli deploy > /dev/null', { TERM: 'xterm' });
+    expect(line).toContain('\u001b[');
+  });
+
+  it('honours NO_COLOR (any non-empty value) and TERM=dumb', async () => {
+    expect(await inPty('AUTHWRAP -- democli deploy', { TERM: 'xterm', NO_COLOR: 'yes' })).toBe('authwrap: unauthenticated — democli: not authenticated; log in: democli auth login');
+    expect(await inPty('AUTHWRAP -- democli deploy', { TERM: 'dumb' })).toBe('authwrap: unauthenticated — democli: not authenticated; log in: democli auth login');
+  });
+
+  it('never carries a captured terminal escape raw: ESC, OSC 52, CR + erase-line and C1 show as escapes', async () => {
+    const rules = join(createSandbox().dir, 'hostile.yaml');
+    writeFileSync(rules, [
+      'version: 1', 'tool: hostile', 'commands: [sh]', 'rules:',
+      '  - id: login', '    code: UNAUTHENTICATED', "    when: { stderr: 'please log in: (?<hint>[^\\n]+)' }",
+    ].join('\n'));
+    // The hint is captured from the output: an OSC 52 clipboard write, then CR + erase-line to hide it, then a C1 CSI.
+    const line = await inPty(
+      `AUTHWRAP --classifiers ${rules} -- sh -c 'printf "please log in: \\033]52;c;cm0gLXJmIH4=\\007\\r\\033[2Kfine\\302\\233 2J\\n" >&2; exit 1'`,
+      { TERM: 'xterm', NO_COLOR: '1' },
+    );
+    expect(line).toBe('authwrap: unauthenticated — hostile: not authenticated; log in: \\x1b]52;c;cm0gLXJmIH4=\\x07\\r\\x1b[2Kfine\\x9b 2J');
+  });
+});
+

@@ -47,6 +47,17 @@ describe('hostile output through bin/authwrap', () => {
     expect(statSync(dirname(spilled)).mode & 0o777).toBe(0o700);
   }, 60_000);
 
+  it('the 4 MiB cut inside a UTF-8 character keeps data as text up to the last whole character', async () => {
+    const sandbox = createSandbox();
+    const file = join(sandbox.dir, 'utf8.txt');
+    const limit = 4 * 1024 * 1024;
+    writeFileSync(file, `${'x'.repeat(limit - 1)}é and more`);
+    const envelope = parseEnvelope((await runAuthwrap(['--json', '--', 'cat', file], sandbox, { maxBuffer: 64 * 1024 * 1024 })).stdout);
+    expect(envelope.ok).toBe(true);
+    expect(envelope.data).toBe('x'.repeat(limit - 1));
+    expect(envelope.warnings).toEqual([`stdout exceeded ${limit} bytes; data holds only the first ${limit - 1}; the whole output is in ${envelope.meta.stdout_file}`]);
+  }, 30_000);
+
   it('--max-data-bytes sets the cap', async () => {
     const envelope = parseEnvelope((await runAuthwrap(['--json', '--max-data-bytes', '5', '--', 'exit-with', '0', 'hello world'], createSandbox())).stdout);
     expect(envelope.data).toBe('hello');

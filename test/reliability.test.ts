@@ -3,7 +3,8 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createSandbox, parseEnvelope, runAuthwrap, runDemo } from './helpers/run.js';
+import { execa } from 'execa';
+import { ROOT, createSandbox, parseEnvelope, runAuthwrap, runDemo } from './helpers/run.js';
 
 async function expiredSandbox(env: Record<string, string> = {}) {
   const sandbox = createSandbox(env);
@@ -57,15 +58,54 @@ describe('one re-auth at a time, across processes', () => {
     for (const name of readdirSync(stateDir)) expect(statSync(join(stateDir, name)).mode & 0o777).toBe(0o600);
   });
 
-  it('a state folder writable by others is refused before any re-auth runs', async () => {
+  it('a state folder writable by others is refused before any re-auth runs; the command\'s outcome stands, with the reason', async () => {
     const sandbox = await expiredSandbox();
     const stateDir = join(sandbox.env.XDG_STATE_HOME!, 'authwrap');
     mkdirSync(stateDir, { recursive: true });
     chmodSync(stateDir, 0o777);
     const result = await runAuthwrap(['--json', '--', 'democli', 'status'], sandbox);
-    expect(result.exitCode).toBe(2);
-    expect(parseEnvelope(result.stdout).error).toMatchObject({ code: 'UNSAFE_STATE_DIR' });
+    const envelope = parseEnvelope(result.stdout);
+    expect(result.exitCode).toBe(10);
+    expect(envelope.error).toMatchObject({ code: 'CREDENTIALS_EXPIRED', refresh_command: 'democli auth refresh' });
+    expect(envelope.meta).toMatchObject({ attempts: 1, exit_code: 4 });
+    const reason = `the state folder cannot be used: ${stateDir}: state folder must be a directory owned by you and not writable by others (chmod 700 ${stateDir})`;
+    expect(envelope.meta.reauth!.skipped).toBe(reason);
+    expect(envelope.warnings).toEqual([`re-auth "democli auth refresh" not run: ${reason}; run it yourself, then retry`]);
     expect(sandbox.refreshCount()).toBe(0);
+  });
+});
+
+describe('a re-auth that exits 0 but fixes nothing', () => {
+  it('cools down like a failure in an unattended run', async () => {
+    const sandbox = await expiredSandbox({ DEMOCLI_REFRESH_NOOP: '1' });
+    const first = await runAuthwrap(['--json', '--', 'democli', 'status'], sandbox);
+    expect(first.exitCode).toBe(10);
+    expect(parseEnvelope(first.stdout).meta.attempts).toBe(2);
+    const second = await runAuthwrap(['--json', '--', 'democli', 'status'], sandbox);
+    const envelope = parseEnvelope(second.stdout);
+    expect(second.exitCode).toBe(10);
+    expect(sandbox.refreshCount()).toBe(1);
+    expect(envelope.meta.attempts).toBe(1);
+    expect(envelope.meta.reauth!.skipped).toMatch(/^exited 0 \d+ s ago but the credential still read as expired; not run again within 60 s$/);
+  });
+
+  it('--force-reauth and AUTHWRAP_FORCE_REAUTH run it anyway', async () => {
+    const sandbox = await expiredSandbox({ DEMOCLI_REFRESH_FAIL: '1' });
+    await runAuthwrap(['--json', '--', 'democli', 'status'], sandbox);
+    expect(sandbox.refreshCount()).toBe(1);
+    const forced = await runAuthwrap(['--json', '--force-reauth', '--', 'democli', 'status'], sandbox);
+    expect(parseEnvelope(forced.stdout).meta.reauth).toMatchObject({ exit_code: 1 });
+    expect(sandbox.refreshCount()).toBe(2);
+    await runAuthwrap(['--json', '--', 'democli', 'status'], { ...sandbox, env: { ...sandbox.env, AUTHWRAP_FORCE_REAUTH: 'yes' } });
+    expect(sandbox.refreshCount()).toBe(3);
+  });
+
+  it('at a terminal the cool-down does not apply: a person may try again at once (run in a real pty)', async () => {
+    const sandbox = await expiredSandbox({ DEMOCLI_REFRESH_FAIL: '1', TERM: 'dumb' });
+    for (let run = 0; run < 2; run++) {
+      await execa('script', ['-qec', `"${process.execPath}" "${ROOT}/bin/authwrap" -- democli status`, '/dev/null'], { env: sandbox.env, extendEnv: false, reject: false, stdin: 'ignore' });
+    }
+    expect(sandbox.refreshCount()).toBe(2);
   });
 });
 

@@ -14,21 +14,25 @@ Runs <command>, classifies what it printed and its exit code with the rule files
 expired credential runs the re-auth command once and the command once more.
 
 Options (before --):
-  --json                   print exactly one JSON envelope on stdout; the command's stdout becomes "data"
-                           (env AUTHWRAP_JSON=1)
+  --json                   print exactly one JSON envelope on stdout, whatever happens (a bad option,
+                           a fault, a signal too); the command's stdout becomes "data" (env AUTHWRAP_JSON=1)
   --reauth "<command>"     command that renews the credential, run through the shell; overrides the
                            rule file's default (env AUTHWRAP_REAUTH)
   --no-reauth              classify and report only: never run a re-auth command
   --reauth-ambiguous       also re-auth once when a refusal is ambiguous (a bare 401 that may be an
                            expiry); a retry that then succeeds settles it (env AUTHWRAP_REAUTH_AMBIGUOUS=1)
-  --reauth-timeout SECS    stop the re-auth command after SECS seconds (default 300;
-                           env AUTHWRAP_REAUTH_TIMEOUT)
+  --reauth-timeout SECS    stop the re-auth command after SECS seconds, 0.1 to 86400 (default 300 at a
+                           terminal, 120 in an agent or CI run; env AUTHWRAP_REAUTH_TIMEOUT); other
+                           authwrap processes wait for a running re-auth about as long
+  --force-reauth           run the re-auth even within the cool-down after a failed (or ineffective)
+                           one, and even if another process renewed the credential meanwhile
+                           (env AUTHWRAP_FORCE_REAUTH=1)
   --retry POLICY           when to retry after a successful re-auth: auth-rejected (default: unless a
                            rule says the command had already started its work), always, never
                            (env AUTHWRAP_RETRY)
   --max-data-bytes N       --json: keep at most N bytes of stdout in "data" (default 4194304); the whole
-                           output then goes to a private file named in meta.stdout_file
-                           (env AUTHWRAP_MAX_DATA_BYTES)
+                           output then goes to a private file named in meta.stdout_file, removed
+                           after a day (env AUTHWRAP_MAX_DATA_BYTES)
   --redact-data            --json: mask secret values inside "data", keeping it valid JSON
                            (env AUTHWRAP_REDACT_DATA=1)
   --tool NAME              rule set to use (default: from the command's name; env AUTHWRAP_TOOL)
@@ -40,11 +44,17 @@ Options (before --):
   -h, --help               show this help
   -V, --version            show the version
 
+On/off variables take 1/true/yes/on or 0/false/no/off; an empty variable counts as unset. CI set
+(to anything but 0/false/no/off) means a CI run; else a terminal on stdin and stderr means a
+person, and anything else an agent. A re-auth that failed, or that exited 0 but left the
+credential expired, is not run again for 60 s in an agent or CI run; at a terminal it is.
+
 Exit codes:
   0    success                       10   credentials expired (re-auth + retry did not fix it)
   8    unauthenticated or denied     1    the command itself exited 8 or 10 for its own reasons
   2    usage or rule-file error      126  command not executable   127  command not found
-  128+N  the command was killed by signal N; any other code is the command's own
+  128+N  the command was killed by signal N, or authwrap was interrupted by it (INTERRUPTED)
+  70   authwrap's own fault (INTERNAL_ERROR); any other code is the command's own
 
 Examples:
   authwrap -- aws s3 ls
