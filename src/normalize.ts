@@ -16,6 +16,7 @@ export function normalizeOutput(text: string): string {
   if (text === '') return text;
   let out = text.includes('\x1b') ? text.replace(ANSI, '') : text;
   if (/[│┃║╎╏┆┇┊┋╷╵─━═╭╮╯╰┌┐└┘├┤┬┴┼|]/.test(out)) out = out.replace(FRAME, '').replace(BOX, ' ');
-  if (out.includes('\\')) out = out.replace(JSON_ESCAPE, (_m, ch: string, hex: string | undefined) => (hex ? String.fromCharCode(parseInt(hex, 16)) : ESCAPED[ch]!));
+  // Only where an escaped JSON string is present: a Windows path (`C:\\Users\\me\\repos`) is not one.
+  if (out.includes('\\"')) out = out.replace(JSON_ESCAPE, (_m, ch: string, hex: string | undefined) => (hex ? String.fromCharCode(parseInt(hex, 16)) : ESCAPED[ch]!));
   return out.includes('\r') ? out.replace(/\r\n?/g, '\n') : out;
 }
