@@ -14,13 +14,16 @@ setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks'
 setFlagsFromString('--regexp-backtracks-before-fallback=1000');
 
 const MB = 1024 * 1024;
+// Rules only ever see a window of each stream (its first and last 64 KiB, src/capture.ts); every
+// rule is fed twice that, and the whole CLI 1 MB below.
+const WINDOW_TWICE = 256 * 1024;
 const HOSTILE = [
-  'a'.repeat(MB),
-  'WWW-Authenticate: Bearer error="invalid_token" '.repeat(MB / 47),
-  'token token session credential expired or '.repeat(MB / 43),
-  `${'{"error":{"code":"'.repeat(MB / 40)}`,
-  'Error: '.repeat(MB / 7) + '\n',
-  ('│ ' + 'x'.repeat(60) + '\n').repeat(MB / 63),
+  'a'.repeat(WINDOW_TWICE),
+  'WWW-Authenticate: Bearer error="invalid_token" '.repeat(WINDOW_TWICE / 47),
+  'token token session credential expired or '.repeat(WINDOW_TWICE / 43),
+  `${'{"error":{"code":"'.repeat(WINDOW_TWICE / 18)}`,
+  'Error: '.repeat(WINDOW_TWICE / 7) + '\n',
+  ('│ ' + 'x'.repeat(60) + '\n').repeat(WINDOW_TWICE / 63),
 ];
 
 /** Milliseconds one exec takes. */
@@ -38,12 +41,12 @@ describe('linear-time matching', async () => {
 
   it('covers the built-in rules', () => expect(patterns.length).toBeGreaterThan(80));
 
-  it('no built-in pattern takes long on 1 MB of hostile text', () => {
+  it('no built-in pattern takes long on hostile text twice the size of the window rules see', { timeout: 300_000 }, () => {
     const slow: string[] = [];
     for (const [name, regexp] of patterns) {
       for (const text of HOSTILE) {
         const ms = timeExec(regexp, text);
-        if (ms > 1500) slow.push(`${name}: ${Math.round(ms)} ms`);
+        if (ms > 500) slow.push(`${name}: ${Math.round(ms)} ms`);
       }
     }
     expect(slow).toEqual([]);
