@@ -69,6 +69,7 @@ async function dispatch(parsed: ParsedCommand, io: MainIO, redact: Redactor): Pr
     stateDir: stateDirOf(io.env),
     projectRulesDir: sources.projectDir,
     log,
+    redact,
   });
   const last = outcome.attempts.at(-1);
   const decoded =

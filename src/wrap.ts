@@ -3,6 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import pRetry from 'p-retry';
 import { classifyAttempt } from './classify.js';
 import type { ReauthContext } from './reauth.js';
+import type { Redactor } from './redact.js';
 import type { ToolRules } from './rules/compile.js';
 import { commandName, selectRules } from './rules/select.js';
 import { runAttempt } from './run.js';
@@ -19,6 +20,8 @@ export interface WrapIO {
   /** The project's rule folder: re-auth commands from files in it run only once trusted. */
   projectRulesDir?: string;
   log: (line: string) => void;
+  /** Masks the re-auth's relayed output. */
+  redact: Redactor;
 }
 
 /** Control flow only: thrown after a successful re-auth so p-retry runs the command again. */
@@ -78,6 +81,7 @@ export async function wrapCommand(invocation: Invocation, rules: ToolRules[], io
       context: io.reauthContext,
       env: io.env,
       stderr: io.stderr,
+      redact: io.redact,
       stateDir: io.stateDir,
       since: attempt.startedAt,
     });
