@@ -87,7 +87,7 @@ describe('secrets never reach what authwrap writes', () => {
         const envelope = parseEnvelope(mode.length ? stdout : ownStderr.split('\n').find((line) => line.startsWith('{'))!);
         expect(envelope.error!.message).toMatch(/^fakecli: denied: x+ \[REDACTED\]$/);
         // The whole group reached error.detail, so each shape was checked there.
-        expect(envelope.error!.detail!.startsWith('…')).toBe(false);
+        expect(String(envelope.error!.detail).startsWith('…')).toBe(false);
         expect(envelope.error!.detail).toContain('[REDACTED]');
         expect(leaks(stdout, checked)).toEqual([]);
         expect(leaks(ownStderr, checked)).toEqual([]);
@@ -104,7 +104,7 @@ describe('secrets never reach what authwrap writes', () => {
     const pem = SECRET_SHAPES.find((shape) => shape.name === 'PEM RSA private key')!;
     writeFileSync(file, `${'noise line\n'.repeat(300)}${pem.line}\n${'y'.repeat(1900)}\n${lastLine}\n`);
     const result = await runAuthwrap(['--json', '--classifiers', rules, '--tool', 'fakecli', '--', ...printsOnStderr(file, 1)], sandbox);
-    const detail = parseEnvelope(result.stdout).error!.detail!;
+    const detail = String(parseEnvelope(result.stdout).error!.detail);
     expect(detail.startsWith('…')).toBe(true);
     expect(leaks(detail, [pem, straddlerShape])).toEqual([]);
   });
