@@ -79,13 +79,13 @@ describe('secrets never reach what authwrap writes', () => {
       const checked = [...group, straddlerShape];
       for (const mode of [['--json'], []]) {
         const result = await runAuthwrap([...mode, '-v', '--classifiers', rules, '--tool', 'fakecli', '--', ...printsOnStderr(file, 1)], sandbox);
-        expect(result.exitCode).toBe(8);
+        // Some lines of the corpus read as an expiry to the built-in rules; either verdict is an auth failure.
+        expect([8, 10]).toContain(result.exitCode);
         const stdout = String(result.stdout);
         const ownStderr = String(result.stderr).split(childStderr).join('');
         expect(String(result.stderr)).toContain(childStderr); // relayed verbatim: the caller's own output
-        expect(ownStderr).toContain('authwrap: attempt 1: exit 1 → UNAUTHENTICATED');
+        expect(ownStderr).toContain('authwrap: attempt 1: exit 1 → ');
         const envelope = parseEnvelope(mode.length ? stdout : ownStderr.split('\n').find((line) => line.startsWith('{'))!);
-        expect(envelope.error!.message).toMatch(/^fakecli: denied: x+ \[REDACTED\]$/);
         // The whole group reached error.detail, so each shape was checked there.
         expect(String(envelope.error!.detail).startsWith('…')).toBe(false);
         expect(envelope.error!.detail).toContain('[REDACTED]');
@@ -96,6 +96,22 @@ describe('secrets never reach what authwrap writes', () => {
     },
     30_000,
   );
+
+  it('a token straddling the 200-character cut of --verbose evidence, and in a rule message', async () => {
+    const { sandbox, rules } = setUp();
+    const file = join(sandbox.dir, 'stderr.txt');
+    writeFileSync(file, `${lastLine}\n`);
+    for (const mode of [['--json'], []]) {
+      const result = await runAuthwrap([...mode, '-v', '--classifiers', rules, '--tool', 'fakecli', '--', ...printsOnStderr(file, 1)], sandbox);
+      expect(result.exitCode).toBe(8);
+      const ownStderr = String(result.stderr).split(`${lastLine}\n`).join('');
+      expect(ownStderr).toMatch(/authwrap: attempt 1: exit 1 → UNAUTHENTICATED by .*#denied on "denied: x+ \[REDACTED\]"/);
+      const envelope = parseEnvelope(mode.length ? String(result.stdout) : ownStderr.split('\n').find((line) => line.startsWith('{'))!);
+      expect(envelope.error!.message).toBe(`fakecli: denied: ${'x'.repeat(179)} [REDACTED]`);
+      expect(leaks(String(result.stdout), [straddlerShape])).toEqual([]);
+      expect(leaks(ownStderr, [straddlerShape])).toEqual([]);
+    }
+  });
 
   it('a long stderr: detail is masked before it is cut', async () => {
     const { sandbox, rules } = setUp();
