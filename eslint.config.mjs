@@ -10,4 +10,5 @@ export default tseslint.config(
     files: ['**/*.mjs', 'fixtures/bin/*'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', URLSearchParams: 'readonly', performance: 'readonly', setTimeout: 'readonly', clearInterval: 'readonly', setInterval: 'readonly' } },
   },
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable' } } },
 );

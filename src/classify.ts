@@ -28,6 +28,9 @@ export interface ClassifyContext {
   env: Record<string, string | undefined>;
 }
 
+/** The matched text shown by --verbose: its start, extended to the end of the word it cuts. */
+const EVIDENCE_CHARS = 200;
+const EVIDENCE_MAX_EXTENSION = 4096;
 const RETRYABLE_BY_DEFAULT = new Set<VerdictCode>(['CREDENTIALS_EXPIRED', 'RATE_LIMITED', 'NETWORK_ERROR']);
 const DEFAULT_MESSAGE: Record<AuthCode, string> = {
   CREDENTIALS_EXPIRED: '{tool}: credentials have expired',
@@ -118,7 +121,7 @@ function matchRule(rule: CompiledRule, exitCode: number, texts: Texts, docs: Laz
     if (!regexp) continue;
     const match = streams.map((text) => regexp.exec(text)).find((m) => m !== null);
     if (!match) return undefined;
-    evidence ??= match[0].slice(0, 200);
+    evidence ??= headOf(match[0], EVIDENCE_CHARS);
     for (const [name, value] of Object.entries(match.groups ?? {})) if (value !== undefined) groups[name] = value;
   }
   for (const test of rule.json) {
@@ -269,4 +272,14 @@ function lazyDocs(input: ClassifyInput): LazyDocs {
     if (stream === 'stderr') return stderr!;
     return [...stdout!, ...stderr!];
   };
+}
+
+/**
+ * The first `max` characters, extended to the end of the word (token) they cut, so the redactor
+ * later sees a credential whole and masks it, instead of a head it can no longer recognise.
+ */
+function headOf(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const rest = /^[^\s"'<>]*/.exec(text.slice(max, max + EVIDENCE_MAX_EXTENSION))![0];
+  return text.slice(0, max + rest.length);
 }

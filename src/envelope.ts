@@ -2,7 +2,7 @@
 import { constants } from 'node:os';
 import type { Envelope, EnvelopeError } from './envelope-schema.js';
 import type { AuthwrapError } from './errors.js';
-import type { Redactor } from './redact.js';
+import { redactThenCut, type Redactor } from './redact.js';
 import { describeSpawnError } from './spawn-error.js';
 import type { Attempt, Outcome, Verdict } from './types.js';
 
@@ -147,7 +147,7 @@ function describeFailure(attempt: Attempt, verdict: Verdict | null, redact: Reda
 function detailOf(attempt: Attempt, ruleDetail: string | undefined, redact: Redactor): { detail?: string } {
   const text = ruleDetail ?? (attempt.stderr.text.trim() || attempt.stdout.text.trim());
   if (!text) return {};
-  return { detail: redact(text.length > DETAIL_CHARS ? `…${text.slice(-DETAIL_CHARS)}` : text) };
+  return { detail: redactThenCut(text, DETAIL_CHARS, redact) };
 }
 
 function baseError(code: string, message: string, retryable: boolean): EnvelopeError {

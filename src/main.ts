@@ -106,6 +106,7 @@ async function dispatch(parsed: ParsedCommand, io: MainIO, redact: Redactor, cur
       projectRulesDir: sources.projectDir,
       log,
       signal: interrupt.signal,
+      redact,
     });
     // The state folder's faults around the re-auth: the outcome stands, the warning names them.
     if (outcome.reauth?.warnings) outcome.warnings.push(...outcome.reauth.warnings);

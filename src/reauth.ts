@@ -1,5 +1,6 @@
 // Runs the re-auth command once, through the shell (execa), with a time limit → ReauthResult.
-// Its stdout goes to our stderr so it can never pollute the envelope or the child's data.
+// Its stdout goes to our stderr so it can never pollute the envelope or the child's data, and
+// both of its streams pass through the redactor line by line: a login prints tokens.
 //
 // Where it runs:
 // - At a terminal (a person is there) it gets the terminal: stdin and stderr inherited, stdout
@@ -11,11 +12,17 @@
 // Stopping is SIGTERM, then SIGKILL after KILL_GRACE_MS. It is done when its main process exits:
 // a helper it left running (`sleep 300 &`) holding the pipes is not waited for beyond drain.ts's
 // bound. A helper that calls setsid itself leaves the group and escapes the kill (README).
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { execa } from 'execa';
 import { drainPipes } from './drain.js';
+import type { Redactor } from './redact.js';
 import { onStopSignals } from './signals.js';
 import type { ReauthResult } from './types.js';
+
+/** A partial line (a prompt) is written after this long without more output, at a terminal only. */
+const PROMPT_IDLE_MS = 100;
+/** A line longer than this is masked and written in pieces rather than held whole. */
+const MAX_LINE_CHARS = 64 * 1024;
 
 export type ReauthContext = 'interactive' | 'agent' | 'ci';
 
@@ -29,6 +36,7 @@ export interface ReauthTarget {
   context: ReauthContext;
   env: Record<string, string | undefined>;
   stderr: Writable;
+  redact: Redactor;
 }
 
 export async function runReauth(target: ReauthTarget): Promise<ReauthResult> {
@@ -50,8 +58,7 @@ export async function runReauth(target: ReauthTarget): Promise<ReauthResult> {
     () => {},
     () => {},
   );
-  child.stdout?.pipe(target.stderr, { end: false });
-  child.stderr?.pipe(target.stderr, { end: false });
+  for (const stream of [child.stdout, child.stderr]) if (stream) void relayRedacted(stream, target.stderr, target.redact, false);
 
   let exited = false;
   const exit = new Promise<number | null>((resolve) => {
@@ -89,6 +96,51 @@ export async function runReauth(target: ReauthTarget): Promise<ReauthResult> {
     timedOut,
     ...(interrupted ? { interrupted } : {}),
   };
+}
+
+/**
+ * Copies a stream to `destination` a line at a time through `redact`, so a token is masked whole
+ * even when it arrives split across chunks. At a terminal a partial line (a prompt waiting for an
+ * answer) is written once the output pauses; elsewhere nobody can answer one, so it waits for its
+ * newline or the end.
+ */
+function relayRedacted(source: Readable, destination: Writable, redact: Redactor, flushPrompts: boolean): Promise<void> {
+  return new Promise((resolve) => {
+    let pending = '';
+    let idle: NodeJS.Timeout | undefined;
+    const flush = (text: string) => {
+      if (text) destination.write(redact(text));
+    };
+    source.setEncoding('utf8');
+    source.on('data', (chunk: string) => {
+      clearTimeout(idle);
+      pending += chunk;
+      const end = pending.lastIndexOf('\n') + 1;
+      if (end > 0) {
+        flush(pending.slice(0, end));
+        pending = pending.slice(end);
+      }
+      if (pending.length > MAX_LINE_CHARS) {
+        flush(pending);
+        pending = '';
+      }
+      if (pending && flushPrompts) {
+        idle = setTimeout(() => {
+          flush(pending);
+          pending = '';
+        }, PROMPT_IDLE_MS);
+      }
+    });
+    const done = () => {
+      clearTimeout(idle);
+      flush(pending);
+      pending = '';
+      resolve();
+    };
+    source.once('end', done);
+    source.once('error', done);
+    source.once('close', done);
+  });
 }
 
 /** SIGTERM to the process (or its whole group), SIGKILL after the grace if anything is left. */

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { isAuthwrapError } from './errors.js';
 import { runReauth, type ReauthContext } from './reauth.js';
+import type { Redactor } from './redact.js';
 import { openStateDir, readRecord, sweepTemporaries, withLock, writeRecord, type ReauthRecord } from './state.js';
 import { isTrusted } from './trust.js';
 import type { ReauthResult } from './types.js';
@@ -32,6 +33,7 @@ export interface RefreshRequest {
   context: ReauthContext;
   env: Record<string, string | undefined>;
   stderr: Writable;
+  redact: Redactor;
   stateDir: string;
   /** When the failed attempt started: a renewal after this may already have fixed it. */
   since: number;

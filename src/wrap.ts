@@ -4,6 +4,7 @@ import pRetry from 'p-retry';
 import { classifyAttempt } from './classify.js';
 import { STDOUT_HOLD_LIMIT } from './holdback.js';
 import type { ReauthContext } from './reauth.js';
+import type { Redactor } from './redact.js';
 import type { ToolRules } from './rules/compile.js';
 import { commandName, selectRules } from './rules/select.js';
 import { runAttempt } from './run.js';
@@ -22,6 +23,8 @@ export interface WrapIO {
   log: (line: string) => void;
   /** Fires when authwrap itself is interrupted: no re-auth or retry starts after it. */
   signal?: AbortSignal;
+  /** Masks the re-auth's relayed output. */
+  redact: Redactor;
 }
 
 /** Control flow only: thrown after a successful re-auth so p-retry runs the command again. */
@@ -95,6 +98,7 @@ export async function wrapCommand(invocation: Invocation, rules: ToolRules[], io
       context: io.reauthContext,
       env: io.env,
       stderr: io.stderr,
+      redact: io.redact,
       stateDir: io.stateDir,
       since: attempt.startedAt,
       force: invocation.forceReauth,

@@ -1,9 +1,9 @@
 // A size and shape budget for the hot path, checked on the built bundle (deterministic, unlike
 // timings, which `npm run bench` measures): `authwrap -- <cmd>` must load one small file.
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from './helpers/run.js';
+import { ROOT, createSandbox, runAuthwrap } from './helpers/run.js';
 
 const MAIN = join(ROOT, 'dist/main.js');
 const HOT_PATH_BUDGET_BYTES = 64 * 1024;
@@ -23,5 +23,25 @@ describe('dist/main.js, the hot path', () => {
   it('loads the verbs, the re-auth, zod, yargs, chalk and the YAML parser only on demand', () => {
     const lazy = [...new Set([...code.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]))].sort();
     expect(lazy).toEqual(['./color.js', './refresh.js', './rules/validate.js', './trust.js', './verbs/help.js', './verbs/index.js', './yaml.js']);
+  });
+});
+
+describe('the secret patterns', () => {
+  it('sit beside the bundle, not in it', () => {
+    expect(existsSync(join(ROOT, 'dist/secret-patterns.cjs'))).toBe(true);
+    const code = readFileSync(MAIN, 'utf8');
+    expect(code).toContain('./secret-patterns.cjs');
+    expect(code).not.toContain('sk-ant-');
+  });
+
+  it('are loaded by a failing call only', async () => {
+    const sandbox = createSandbox({ NODE_DEBUG: 'module' });
+    const loads = (stderr: unknown) => String(stderr).split('\n').some((line) => line.includes('Module._load REQUEST ./secret-patterns.cjs'));
+    const ok = await runAuthwrap(['--json', '--', 'true'], sandbox);
+    expect(ok.exitCode).toBe(0);
+    expect(loads(ok.stderr)).toBe(false);
+    const failed = await runAuthwrap(['--json', '--', 'sh', '-c', 'echo "HTTP 401 Unauthorized" >&2; exit 1'], sandbox);
+    expect(failed.exitCode).toBe(8);
+    expect(loads(failed.stderr)).toBe(true);
   });
 });

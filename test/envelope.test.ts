@@ -72,4 +72,16 @@ describe('buildEnvelope', () => {
     expect(envelope.error!.detail).toBe('auth failed for token [REDACTED]');
     expect(envelopeSchema.safeParse(envelope).success).toBe(true);
   });
+
+  it('detail is masked before it is cut: a token straddling the cut does not leave its tail', () => {
+    const token = 'ghp_16C7e42F292c6912E7710c838347Ae178B4a';
+    // The 2000-character cut falls 20 characters into the token.
+    const stderr = `${'x'.repeat(100)} ${token} ${'y'.repeat(2000 - 21)}`;
+    const failed = attempt({ stderr: textOutput(stderr) });
+    const verdict: Verdict = { code: 'COMMAND_FAILED', ambiguous: false, retryable: false, warnings: [] };
+    const detail = buildEnvelope(outcome(verdict, { attempts: [failed] }), null, redact).envelope.error!.detail!;
+    expect(detail.startsWith('…')).toBe(true);
+    expect(detail).not.toContain(token.slice(20));
+    expect(detail.length).toBeLessThanOrEqual(2001);
+  });
 });

@@ -13,6 +13,7 @@ function request(overrides: Partial<RefreshRequest> = {}): RefreshRequest & { ra
   return {
     command: `echo ran >> ${ranFile}`,
     source: 'flag',
+    redact: (text: string) => text,
     tool: 'demo',
     interactive: false,
     timeoutMs: 5000,
