@@ -3,14 +3,20 @@
 // unbounded gap lets every occurrence scan to the end of the line: quadratic time even on V8's
 // linear engine, whose promise covers one start position, not all of them (measured: 3–5 s per
 // rule on 1 MB). A gap longer than GAP characters no longer matches, which no error message needs.
+// Only repetitions outside groups are bounded: inside a repeated group (`(a+)+`) a counted
+// repetition would make the pattern too large for the linear engine to take over, and then the
+// backtracking one runs it catastrophically.
 export const GAP = 1024;
 
 export function boundRepetitions(pattern: string): string {
   let out = '';
+  let depth = 0;
   for (let i = 0; i < pattern.length; ) {
     const atomEnd = singleAtomEnd(pattern, i);
     if (atomEnd === undefined) {
       // A group opener or anything else: copied as it is.
+      if (pattern[i] === '(') depth++;
+      else if (pattern[i] === ')') depth--;
       out += pattern[i];
       i++;
       continue;
@@ -18,7 +24,7 @@ export function boundRepetitions(pattern: string): string {
     out += pattern.slice(i, atomEnd);
     i = atomEnd;
     const q = pattern[i];
-    if (q === '*' || q === '+') {
+    if (depth === 0 && (q === '*' || q === '+')) {
       out += `{${q === '*' ? 0 : 1},${GAP}}`;
       i++;
     }
