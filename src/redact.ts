@@ -22,6 +22,8 @@ const SECRET_ASSIGNMENT =
 const AUTHORIZATION_HEADER = /\b(authorization\s*[:=]\s*["']?)(?:(bearer|basic|token)\s+)?([^\s"',;]+)/gi;
 const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)(@)/gi;
 const SECRET_ENV_NAME = /(TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|API_?KEY|ACCESS_KEY|PRIVATE_KEY|SESSION|AUTH)/i;
+/** Names that by convention hold where a secret is kept, not the secret (AWS_SHARED_CREDENTIALS_FILE, *_TOKEN_FILE). */
+const LOCATION_ENV_NAME = /_(?:FILE|FILES|FILENAME|PATH|DIR)$/i;
 const MIN_ENV_SECRET_LENGTH = 8;
 
 export interface Redactor {
@@ -53,7 +55,7 @@ function collectSecretEnvValues(env: Record<string, string | undefined>): string
   for (const [name, value] of Object.entries(env)) {
     if (!value || value.length < MIN_ENV_SECRET_LENGTH) continue;
     if (name.startsWith('AUTHWRAP_')) continue;
-    if (SECRET_ENV_NAME.test(name)) values.add(value);
+    if (SECRET_ENV_NAME.test(name) && !LOCATION_ENV_NAME.test(name)) values.add(value);
   }
   return [...values].sort((a, b) => b.length - a.length);
 }
