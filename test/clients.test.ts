@@ -67,6 +67,7 @@ for (const [tool, client] of Object.entries(CLIENTS)) {
         expect(envelope.error?.code ?? 'OK').toBe(wanted.code ?? 'OK');
         if (wanted.ambiguous !== undefined) expect(envelope.meta.ambiguous).toBe(wanted.ambiguous);
         if (wanted.required_permission) expect(envelope.error!.required_permission).toBe(wanted.required_permission);
+        if (wanted.hint) expect(envelope.error!.hint).toContain(wanted.hint);
         if (wanted.exit === 0) expect(envelope.data).not.toBeNull();
       }, 60_000);
     }
