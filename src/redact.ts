@@ -10,6 +10,8 @@ import type * as PatternTable from './secret-patterns.cjs';
 
 const MASK = '[REDACTED]';
 const SECRET_ENV_NAME = /(TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|API_?KEY|ACCESS_KEY|PRIVATE_KEY|SESSION|AUTH)/i;
+/** Names that by convention hold where a secret is kept, not the secret (AWS_SHARED_CREDENTIALS_FILE, *_TOKEN_FILE). */
+const LOCATION_ENV_NAME = /_(?:FILE|FILES|FILENAME|PATH|DIR)$/i;
 const MIN_ENV_SECRET_LENGTH = 8;
 /** How far back a `name: value` looks for the start of its line (bounded: no rescans of long lines). */
 const LINE_LOOKBACK = 200;
@@ -83,7 +85,7 @@ function collectSecretEnvValues(env: Record<string, string | undefined>): string
   for (const [name, value] of Object.entries(env)) {
     if (!value || value.length < MIN_ENV_SECRET_LENGTH) continue;
     if (name.startsWith('AUTHWRAP_')) continue;
-    if (SECRET_ENV_NAME.test(name)) values.add(value);
+    if (SECRET_ENV_NAME.test(name) && !LOCATION_ENV_NAME.test(name)) values.add(value);
   }
   return [...values].sort((a, b) => b.length - a.length);
 }

@@ -298,4 +298,9 @@ describe('createRedactor', () => {
     const redactor = createRedactor({ MY_API_TOKEN: 'opaque-value-9876', HOME: '/home/someone', SHORT_TOKEN: 'abc' });
     expect(redactor('sent opaque-value-9876 from /home/someone abc')).toBe('sent [REDACTED] from /home/someone abc');
   });
+
+  it('leaves the paths of variables that say where a secret is kept (…_FILE, …_PATH, …_DIR): a re-auth command names them', () => {
+    const redact = createRedactor({ AWS_SHARED_CREDENTIALS_FILE: '/home/dev/.aws/credentials', KUBE_TOKEN_FILE: '/run/kube-token', VAULT_TOKEN: 'hvs.opaque-value-1' });
+    expect(redact('fake-login /home/dev/.aws/credentials /run/kube-token hvs.opaque-value-1')).toBe('fake-login /home/dev/.aws/credentials /run/kube-token [REDACTED]');
+  });
 });
