@@ -6,6 +6,8 @@
 // Only repetitions outside groups are bounded: inside a repeated group (`(a+)+`) a counted
 // repetition would make the pattern too large for the linear engine to take over, and then the
 // backtracking one runs it catastrophically.
+import { classEnd, escapeEnd } from './casefold.js';
+
 export const GAP = 1024;
 
 export function boundRepetitions(pattern: string): string {
@@ -35,18 +37,8 @@ export function boundRepetitions(pattern: string): string {
 /** End of a one-character atom (class, escape, `.`, literal) at i; undefined for syntax characters. */
 function singleAtomEnd(pattern: string, i: number): number | undefined {
   const ch = pattern[i]!;
-  if (ch === '\\') {
-    const next = pattern.slice(i + 1);
-    const long = /^(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|u\{[0-9a-fA-F]+\}|c[A-Za-z]|[pP]\{[^}]*\}|k<[^>]*>)/.exec(next);
-    return i + 1 + (long ? long[0].length : 1);
-  }
-  if (ch === '[') {
-    let j = i + 1;
-    if (pattern[j] === '^') j++;
-    if (pattern[j] === ']') j++;
-    while (j < pattern.length && pattern[j] !== ']') j += pattern[j] === '\\' ? 2 : 1;
-    return j + 1;
-  }
+  if (ch === '\\') return escapeEnd(pattern, i);
+  if (ch === '[') return classEnd(pattern, i) + 1;
   if (ch === '(' || ch === ')' || ch === '|' || ch === '*' || ch === '+' || ch === '?' || ch === '{' || ch === '^' || ch === '$') return undefined;
   return i + 1;
 }

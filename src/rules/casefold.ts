@@ -34,7 +34,7 @@ export function foldCase(pattern: string): string {
 }
 
 /** Index just past an escape sequence starting at `start` (a backslash). */
-function escapeEnd(pattern: string, start: number): number {
+export function escapeEnd(pattern: string, start: number): number {
   const next = pattern[start + 1];
   if (next === undefined) return start + 1;
   const rest = pattern.slice(start + 1);
@@ -43,7 +43,7 @@ function escapeEnd(pattern: string, start: number): number {
 }
 
 /** Index of the `]` that closes the class opened at `start`. */
-function classEnd(pattern: string, start: number): number {
+export function classEnd(pattern: string, start: number): number {
   let i = start + 1;
   if (pattern[i] === '^') i++;
   if (pattern[i] === ']') i++;
