@@ -36,9 +36,9 @@ async function classifyBySpawn(fixture) {
 async function inProcessClassifier() {
   const { build } = await import('esbuild');
   const entry = `
-    import { textOutput } from './src/capture.ts';
-    import { classifyAttempt } from './src/classify.ts';
-    import { exitCodeFor } from './src/envelope.ts';
+    import { textOutput } from './src/run/windows.ts';
+    import { classifyAttempt } from './src/classify/classify.ts';
+    import { exitCodeFor } from './src/output/envelope.ts';
     import { loadRules } from './src/rules/load.ts';
     import { mergeRuleFiles, selectRules, commandName } from './src/rules/select.ts';
     export async function makeClassifier(builtinPath) {

@@ -1,7 +1,7 @@
 // Builds dist/: the hot path (`authwrap -- <cmd>`) as one bundle, dist/main.js, and every module
 // it imports lazily (verbs, re-auth, zod validation, the YAML parser, colours) as a bundle of
 // its own at the same relative path, so a successful call loads one file. Then the built-in
-// rules, validated once here and stored as JSON, and the secret patterns (src/secret-patterns.cjs),
+// rules, validated once here and stored as JSON, and the secret patterns (src/output/secret-patterns.cjs),
 // which the redactor loads with a synchronous require on its first use.
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,7 +48,7 @@ while (queue.length > 0) {
   queue.push(...found);
 }
 // The secret patterns: plain CommonJS data that redact.ts requires synchronously on first use.
-copyFileSync(join(src, 'secret-patterns.cjs'), join(dist, 'secret-patterns.cjs'));
+copyFileSync(join(src, 'output/secret-patterns.cjs'), join(dist, 'secret-patterns.cjs'));
 
 const tmp = join(tmpdir(), `authwrap-prebuild-${process.pid}.mjs`);
 await build({ ...common, entryPoints: [join(src, 'rules/prebuild.ts')], outfile: tmp, banner });

@@ -1,7 +1,7 @@
 // argv + env → what to do (plain object). No I/O, no exits: main.ts does those.
 import { AuthwrapError } from './errors.js';
 import { nearest } from './suggest.js';
-import type { ReauthContext } from './reauth.js';
+import type { ReauthContext } from './reauth/command.js';
 import type { Invocation, RetryPolicy } from './types.js';
 
 export const VERBS = ['classify', 'rules', 'schema', 'trust'] as const;

@@ -5,17 +5,17 @@ import { join } from 'node:path';
 import { homedir } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { contextOf, parseInvocation, wantsJson, type ParsedCommand } from './cli.js';
-import { buildEnvelope, buildFaultEnvelope, interruptedEnvelope } from './envelope.js';
-import type { Envelope } from './envelope-schema.js';
+import { buildEnvelope, buildFaultEnvelope, interruptedEnvelope } from './output/envelope.js';
+import type { Envelope } from './output/envelope-schema.js';
 import { AuthwrapError, isAuthwrapError } from './errors.js';
-import { createRedactor, redactData, type Redactor } from './redact.js';
-import { writeReport } from './report.js';
-import { decodeData } from './data.js';
+import { createRedactor, redactData, type Redactor } from './output/redact.js';
+import { writeReport } from './output/report.js';
+import { decodeData } from './output/data.js';
 import { loadRulesFor, type RuleSources } from './rules/load.js';
 import { wrapCommand } from './wrap.js';
-import { stateDirOf } from './state.js';
+import { stateDirOf } from './reauth/state.js';
 import { findProjectRulesDir } from './rules/project.js';
-import { visible } from './terminal.js';
+import { visible } from './output/terminal.js';
 import type { Mode, Outcome } from './types.js';
 
 export interface MainIO {
@@ -159,7 +159,7 @@ function untilInterrupted<T>(work: Promise<T>, signal: AbortSignal): Promise<T |
 /**
  * From here on SIGINT, SIGTERM and SIGHUP no longer kill authwrap outright: they fire `signal`,
  * and the run ends with one envelope. While the command runs, run.ts passes them on to it; a
- * lock wait and a re-auth (refresh.ts) stop at once; no re-auth or retry starts after them.
+ * lock wait and a re-auth (reauth/once.ts) stop at once; no re-auth or retry starts after them.
  */
 function watchSignals() {
   const controller = new AbortController();

@@ -1,4 +1,4 @@
-// Shared domain types. Names are camelCase here; envelope.ts translates to snake_case.
+// Shared domain types. Names are camelCase here; output/envelope.ts translates to snake_case.
 
 export type { AuthCode, EvidenceKind, OtherCode, VerdictCode } from './codes.js';
 import type { EvidenceKind, VerdictCode } from './codes.js';

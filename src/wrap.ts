@@ -1,14 +1,14 @@
 // The `-- <cmd>` flow: attempt → classify → (expired) re-auth once → retry once → Outcome.
 import type { Readable, Writable } from 'node:stream';
 import pRetry from 'p-retry';
-import { classifyAttempt } from './classify.js';
-import { STDOUT_HOLD_LIMIT } from './holdback.js';
-import type { ReauthContext } from './reauth.js';
-import type { Redactor } from './redact.js';
+import { classifyAttempt } from './classify/classify.js';
+import { STDOUT_HOLD_LIMIT } from './run/holdback.js';
+import type { ReauthContext } from './reauth/command.js';
+import type { Redactor } from './output/redact.js';
 import type { ToolRules } from './rules/compile.js';
 import { commandName, selectRules } from './rules/select.js';
-import { runAttempt } from './run.js';
-import { createStdinTape, STDIN_REPLAY_LIMIT } from './stdin.js';
+import { runAttempt } from './run/attempt.js';
+import { createStdinTape, STDIN_REPLAY_LIMIT } from './run/stdin-tape.js';
 import type { Attempt, Invocation, Outcome, ReauthResult, Verdict } from './types.js';
 
 export interface WrapIO {
@@ -84,7 +84,7 @@ export async function wrapCommand(invocation: Invocation, rules: ToolRules[], io
       return verdict;
     }
     io.log(`re-auth: running ${command} (time limit ${invocation.reauthTimeoutMs} ms, context ${io.reauthContext})`);
-    const { refreshOnce, isReauthSuccess, describeReauthFailure } = await import('./refresh.js');
+    const { refreshOnce, isReauthSuccess, describeReauthFailure } = await import('./reauth/once.js');
     reauth = await refreshOnce({
       command,
       source: invocation.reauthCommand ? (invocation.reauthSource ?? 'flag') : (verdict.refreshSource ?? 'rules'),
@@ -145,7 +145,7 @@ export async function wrapCommand(invocation: Invocation, rules: ToolRules[], io
   const ran = reauth as ReauthResult | null;
   if (verdict?.code === 'CREDENTIALS_EXPIRED' && attempts.length > 1 && ran && !ran.skipped) {
     // It exited 0 and fixed nothing: a looping caller must not get a new re-auth every time.
-    const unrecorded = (await import('./refresh.js')).recordIneffectiveReauth(io.stateDir, tool, ran.command);
+    const unrecorded = (await import('./reauth/once.js')).recordIneffectiveReauth(io.stateDir, tool, ran.command);
     if (unrecorded) warnings.push(unrecorded);
   }
   // No retry replaced the first attempt's output: it goes out after all.
@@ -170,7 +170,7 @@ function withCallerCommand(verdict: Verdict | null, invocation: Invocation): Ver
 }
 
 async function isTrustedRuleFile(stateDir: string, rule: string, loadedHash: string | undefined): Promise<boolean> {
-  const { isTrusted } = await import('./trust.js');
+  const { isTrusted } = await import('./reauth/trust.js');
   return isTrusted(stateDir, rule.slice(0, rule.lastIndexOf('#')), loadedHash);
 }
 

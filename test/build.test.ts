@@ -23,7 +23,7 @@ describe('dist/main.js, the hot path', () => {
 
   it('loads the verbs, the re-auth, zod, yargs, chalk and the YAML parser only on demand', () => {
     const lazy = [...new Set([...code.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]))].sort();
-    expect(lazy).toEqual(['./color.js', './refresh.js', './rules/validate.js', './trust.js', './verbs/help.js', './verbs/index.js', './yaml.js']);
+    expect(lazy).toEqual(['./output/color.js', './reauth/once.js', './reauth/trust.js', './rules/validate.js', './rules/yaml.js', './verbs/help.js', './verbs/index.js']);
   });
 });
 

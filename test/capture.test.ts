@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { closeSync, mkdtempSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createOutputWindow, readFileWindow, WINDOW_BYTES } from '../src/capture.js';
-import { fillTemplate } from '../src/template.js';
+import { createOutputWindow, readFileWindow, WINDOW_BYTES } from '../src/run/windows.js';
+import { fillTemplate } from '../src/classify/template.js';
 
 describe('createOutputWindow', () => {
   it('keeps everything while the stream is small', () => {

@@ -2,9 +2,9 @@
 // label), the exact verdicts of the outputs captured from real clients here, and the accuracy
 // targets on the whole corpus and on its check split (scripts/corpus.mjs, scripts/score.mjs).
 import { describe, expect, it } from 'vitest';
-import { textOutput } from '../src/capture.js';
-import { classifyAttempt } from '../src/classify.js';
-import { exitCodeFor } from '../src/envelope.js';
+import { textOutput } from '../src/run/windows.js';
+import { classifyAttempt } from '../src/classify/classify.js';
+import { exitCodeFor } from '../src/output/envelope.js';
 import { commandName, selectRules } from '../src/rules/select.js';
 // @ts-expect-error: plain ES module shared with scripts/accuracy.mjs
 import { loadCorpus, LABELS } from '../scripts/corpus.mjs';

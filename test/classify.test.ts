@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { textOutput } from '../src/capture.js';
-import { classifyAttempt } from '../src/classify.js';
-import { normalizeTimestamp } from '../src/time.js';
+import { textOutput } from '../src/run/windows.js';
+import { classifyAttempt } from '../src/classify/classify.js';
+import { normalizeTimestamp } from '../src/classify/time.js';
 import { compileRuleFile } from '../src/rules/compile.js';
 import { validateRuleFile } from '../src/rules/validate.js';
 

@@ -1,6 +1,6 @@
 // The command's stdout → data: unit checks of the cut at --max-data-bytes.
 import { describe, expect, it } from 'vitest';
-import { completeUtf8Length, decodeData } from '../src/data.js';
+import { completeUtf8Length, decodeData } from '../src/output/data.js';
 
 describe('data cut at the limit', () => {
   const overflow = (limit: number) => ({ truncated: true, limit, file: null, fileError: null });

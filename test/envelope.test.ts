@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { textOutput } from '../src/capture.js';
-import { buildEnvelope, exitCodeFor } from '../src/envelope.js';
-import { envelopeSchema } from '../src/envelope-schema.js';
-import { createRedactor } from '../src/redact.js';
+import { textOutput } from '../src/run/windows.js';
+import { buildEnvelope, exitCodeFor } from '../src/output/envelope.js';
+import { envelopeSchema } from '../src/output/envelope-schema.js';
+import { createRedactor } from '../src/output/redact.js';
 import type { Attempt, Outcome, Verdict } from '../src/types.js';
 
 // [error code, child exit, signal number, authwrap exit]: the contract's exit-code table, row by row.

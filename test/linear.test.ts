@@ -14,7 +14,7 @@ setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks'
 setFlagsFromString('--regexp-backtracks-before-fallback=1000');
 
 const MB = 1024 * 1024;
-// Rules only ever see a window of each stream (its first and last 64 KiB, src/capture.ts); every
+// Rules only ever see a window of each stream (its first and last 64 KiB, src/run/windows.ts); every
 // rule is fed twice that, and the whole CLI 1 MB below.
 const WINDOW_TWICE = 256 * 1024;
 const HOSTILE = [

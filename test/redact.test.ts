@@ -1,10 +1,10 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { createRedactor, redactData, redactSecrets, redactThenCut } from '../src/redact.js';
-import type * as PatternTable from '../src/secret-patterns.cjs';
+import { createRedactor, redactData, redactSecrets, redactThenCut } from '../src/output/redact.js';
+import type * as PatternTable from '../src/output/secret-patterns.cjs';
 import { contextOf, fake, ORDINARY_TEXT, SECRET_SHAPES, survivingPiece } from './secrets-corpus.js';
 
-const table = createRequire(import.meta.url)('../src/secret-patterns.cjs') as typeof PatternTable;
+const table = createRequire(import.meta.url)('../src/output/secret-patterns.cjs') as typeof PatternTable;
 const redact = createRedactor({});
 
 // Token shapes as the services issue them (random bodies of the documented length and alphabet).

@@ -1,11 +1,11 @@
-// refresh.ts in-process: the checks before a re-auth, and what --force-reauth overrides.
+// reauth/once.ts in-process: the checks before a re-auth, and what --force-reauth overrides.
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { refreshOnce, type RefreshRequest } from '../src/refresh.js';
+import { refreshOnce, type RefreshRequest } from '../src/reauth/once.js';
 
 function request(overrides: Partial<RefreshRequest> = {}): RefreshRequest & { ranFile: string } {
   const dir = mkdtempSync(join(tmpdir(), 'authwrap-refresh-'));

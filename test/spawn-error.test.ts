@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeSpawnError } from '../src/spawn-error.js';
+import { describeSpawnError } from '../src/run/spawn-error.js';
 
 describe('describeSpawnError', () => {
   it('ENOENT is "not found"; EACCES "not executable"', () => {

@@ -20,7 +20,7 @@ async function expiredSandbox(env: Record<string, string> = {}) {
 }
 
 const stateDirOf = (sandbox: Sandbox) => join(sandbox.env.XDG_STATE_HOME!, 'authwrap');
-/** The name refresh.ts gives the lock and record of (tool, re-auth command). */
+/** The name reauth/once.ts gives the lock and record of (tool, re-auth command). */
 const keyOf = (tool: string, command: string) => createHash('sha256').update(`${tool}\0${command}`).digest('hex').slice(0, 20);
 const DEMO_KEY = keyOf('democli', 'democli auth refresh');
 

@@ -1,8 +1,8 @@
 // What authwrap's own lines may put on a terminal: unit checks.
 import { describe, expect, it } from 'vitest';
-import { formatHumanLine } from '../src/report.js';
-import { colorLevel, visible } from '../src/terminal.js';
-import type { Envelope } from '../src/envelope-schema.js';
+import { formatHumanLine } from '../src/output/report.js';
+import { colorLevel, visible } from '../src/output/terminal.js';
+import type { Envelope } from '../src/output/envelope-schema.js';
 
 describe('visible', () => {
   it.each([

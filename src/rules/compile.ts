@@ -2,7 +2,7 @@
 // named groups and placeholders are known, ids are unique.
 import { AuthwrapError } from '../errors.js';
 import { FIELD_NAMES as FIELD_LIST } from '../codes.js';
-import { listPlaceholders } from '../template.js';
+import { listPlaceholders } from '../classify/template.js';
 import { buildRegExp, namedGroups } from './pattern.js';
 import type { EvidenceKind, VerdictCode } from '../types.js';
 import type { FieldValueSpec, JsonTestSpec, PatternSpec, Rule, RuleFile } from './schema.js';

@@ -1,7 +1,7 @@
 // Checks the examples embedded in rule files against the merged rules, exactly as the
 // wrapper would classify them. Pure.
-import { textOutput } from '../capture.js';
-import { classifyAttempt } from '../classify.js';
+import { textOutput } from '../run/windows.js';
+import { classifyAttempt } from '../classify/classify.js';
 import type { CompiledRule, ToolRules } from './compile.js';
 import { GENERIC_TOOL, selectRules } from './select.js';
 import type { RuleExample } from './schema.js';

@@ -127,7 +127,7 @@ function parseJson(text: string, path: string): unknown {
 }
 
 async function parseYaml(text: string, path: string): Promise<unknown> {
-  const { parse } = await import('../yaml.js');
+  const { parse } = await import('./yaml.js');
   try {
     return parse(text, { prettyErrors: true });
   } catch (error) {

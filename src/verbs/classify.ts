@@ -1,8 +1,8 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import { createOutputWindow, readFileWindow, textOutput } from '../capture.js';
-import { classifyAttempt } from '../classify.js';
-import { buildEnvelope } from '../envelope.js';
-import { decodeData } from '../data.js';
+import { createOutputWindow, readFileWindow, textOutput } from '../run/windows.js';
+import { classifyAttempt } from '../classify/classify.js';
+import { buildEnvelope } from '../output/envelope.js';
+import { decodeData } from '../output/data.js';
 import { AuthwrapError } from '../errors.js';
 import { loadRules } from '../rules/load.js';
 import { commandName, mergeRuleFiles, selectRules } from '../rules/select.js';

@@ -2,7 +2,7 @@
 import type { Writable } from 'node:stream';
 import yargs from 'yargs';
 import { AuthwrapError } from '../errors.js';
-import type { Redactor } from '../redact.js';
+import type { Redactor } from '../output/redact.js';
 import type { RuleSources } from '../rules/load.js';
 import type { VerbName } from '../cli.js';
 

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { z } from 'zod';
-import { envelopeSchema } from '../envelope-schema.js';
+import { envelopeSchema } from '../output/envelope-schema.js';
 import { AuthwrapError } from '../errors.js';
 import { ruleFileSchema } from '../rules/schema.js';
 

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { AuthwrapError } from '../errors.js';
 import { listRuleFiles, readRuleFile } from '../rules/load.js';
-import { trustFile } from '../trust.js';
+import { trustFile } from '../reauth/trust.js';
 import type { VerbContext } from './index.js';
 
 /** `authwrap trust [PATH...]`: validate each file, then record its content as trusted. */

@@ -14,10 +14,10 @@
 // bound. A helper that calls setsid itself leaves the group and escapes the kill (README).
 import type { Readable, Writable } from 'node:stream';
 import { execa } from 'execa';
-import { drainPipes } from './drain.js';
-import type { Redactor } from './redact.js';
-import { onStopSignals } from './signals.js';
-import type { ReauthResult } from './types.js';
+import { drainPipes } from '../run/drain.js';
+import type { Redactor } from '../output/redact.js';
+import { onStopSignals } from '../run/signals.js';
+import type { ReauthResult } from '../types.js';
 
 /** A partial line (a prompt) is written after this long without more output, at a terminal only. */
 const PROMPT_IDLE_MS = 100;

@@ -4,13 +4,13 @@
 // which runs only on an expiry, uses execa.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Writable } from 'node:stream';
-import { createOutputWindow } from './capture.js';
+import { createOutputWindow } from './windows.js';
 import { drainPipes } from './drain.js';
 import { createHoldback } from './holdback.js';
 import { deliveredByTerminal, onStopSignals } from './signals.js';
-import { createDataSink } from './spill.js';
-import type { StdinTape } from './stdin.js';
-import type { Attempt, Mode } from './types.js';
+import { createDataSink } from './data-sink.js';
+import type { StdinTape } from './stdin-tape.js';
+import type { Attempt, Mode } from '../types.js';
 
 export interface RunTarget {
   command: string;

@@ -1,6 +1,6 @@
 // Values a rule file's templates may use beyond its named groups: a flag's value in the
 // command's argv, or an environment variable.
-import type { ToolRules } from './rules/compile.js';
+import type { ToolRules } from '../rules/compile.js';
 
 export interface ContextInput {
   args: string[];

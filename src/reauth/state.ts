@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { AuthwrapError } from './errors.js';
+import { AuthwrapError } from '../errors.js';
 
 export interface ReauthRecord {
   lastSuccessAt?: number;

@@ -1,4 +1,4 @@
-import type { OutputText } from './types.js';
+import type { OutputText } from '../types.js';
 
 /** Bytes kept from the start and from the end of each stream for classification. */
 export const WINDOW_BYTES = 64 * 1024;

@@ -1,6 +1,6 @@
 // The envelope as a zod schema: the source of the Envelope type and of `authwrap schema envelope`.
 import { z } from 'zod';
-import { EVIDENCE_KINDS } from './codes.js';
+import { EVIDENCE_KINDS } from '../codes.js';
 
 const nullableString = z.string().nullable();
 

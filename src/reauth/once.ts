@@ -8,12 +8,12 @@
 // outcome stands.
 import { createHash } from 'node:crypto';
 import type { Writable } from 'node:stream';
-import { isAuthwrapError } from './errors.js';
-import { runReauth, type ReauthContext } from './reauth.js';
-import type { Redactor } from './redact.js';
+import { isAuthwrapError } from '../errors.js';
+import { runReauth, type ReauthContext } from './command.js';
+import type { Redactor } from '../output/redact.js';
 import { openStateDir, readRecord, sweepTemporaries, withLock, writeRecord, type ReauthRecord } from './state.js';
 import { isTrusted } from './trust.js';
-import type { ReauthResult } from './types.js';
+import type { ReauthResult } from '../types.js';
 
 export const FAILURE_COOLDOWN_MS = 60_000;
 /** Waiters give the holder its whole time limit plus this, before giving up. */

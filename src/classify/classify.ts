@@ -5,15 +5,15 @@
 // the strongest evidence decides (README "Deciding by evidence"): an explicit expiry beats a
 // look-alike, which beats a stated invalid/missing credential, a named permission, a status code
 // and, last, loose words. Ties go to the tool's own file, then the vocabularies it uses.
-import { EVIDENCE_KINDS, isAuthCode } from './codes.js';
+import { EVIDENCE_KINDS, isAuthCode } from '../codes.js';
 import { parseJsonDocs, readJsonPath, type JsonDoc } from './json.js';
 import { normalizeOutput } from './normalize.js';
-import { GENERIC_TOOL } from './rules/select.js';
-import type { CompiledRule, JsonTest, ToolRules } from './rules/compile.js';
+import { GENERIC_TOOL } from '../rules/select.js';
+import type { CompiledRule, JsonTest, ToolRules } from '../rules/compile.js';
 import { pickEnvVar, readContext } from './context.js';
 import { fillCommand, fillTemplate } from './template.js';
 import { normalizeTimestamp } from './time.js';
-import type { AuthCode, OutputText, Verdict, VerdictCode } from './types.js';
+import type { AuthCode, OutputText, Verdict, VerdictCode } from '../types.js';
 
 export interface ClassifyInput {
   exitCode: number;

@@ -1,10 +1,10 @@
 // Outcome → Envelope (field order, snake_case) and authwrap's exit code. Pure.
 import { constants } from 'node:os';
 import type { Envelope, EnvelopeError } from './envelope-schema.js';
-import type { AuthwrapError } from './errors.js';
+import type { AuthwrapError } from '../errors.js';
 import { redactThenCut, type Redactor } from './redact.js';
-import { describeSpawnError } from './spawn-error.js';
-import type { Attempt, Outcome, Verdict } from './types.js';
+import { describeSpawnError } from '../run/spawn-error.js';
+import type { Attempt, Outcome, Verdict } from '../types.js';
 
 /** Exit codes fixed by the error code; codes not listed keep the child's own exit code. */
 export const EXIT_CODE_BY_ERROR: Record<string, number> = {

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { openStateDir, removeQuietly, sweep, writeFully } from './state.js';
+import { openStateDir, removeQuietly, sweep, writeFully } from '../reauth/state.js';
 
 /** Spill files older than this are removed when a new one is created. */
 export const SPILL_MAX_AGE_MS = 24 * 60 * 60_000;

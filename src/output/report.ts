@@ -1,10 +1,10 @@
 // Writes the final result where the mode says: the envelope on stdout (--json), or, in
 // passthrough, one envelope line on stderr for auth failures plus a human line on a terminal.
 import type { Writable } from 'node:stream';
-import { isAuthCode } from './codes.js';
+import { isAuthCode } from '../codes.js';
 import type { Envelope } from './envelope-schema.js';
 import { colorLevel, visible } from './terminal.js';
-import type { Mode } from './types.js';
+import type { Mode } from '../types.js';
 
 /** Failures the caller would otherwise never see, because the child printed nothing. */
 const SPAWN_FAILURES = new Set(['COMMAND_NOT_FOUND', 'COMMAND_NOT_EXECUTABLE']);
