@@ -3,34 +3,46 @@
 // its own at the same relative path, so a successful call loads one file. Then the built-in
 // rules, validated once here and stored as JSON, and the secret patterns (src/output/secret-patterns.cjs),
 // which the redactor loads with a synchronous require on its first use.
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
+import { build } from "esbuild";
 
-const root = new URL('..', import.meta.url).pathname;
-const src = join(root, 'src');
-const dist = join(root, 'dist');
+const root = new URL("..", import.meta.url).pathname;
+const src = join(root, "src");
+const dist = join(root, "dist");
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 
-const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning', legalComments: 'none', minifyWhitespace: true, minifySyntax: true };
+const common = {
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  logLevel: "warning",
+  legalComments: "none",
+  minifyWhitespace: true,
+  minifySyntax: true,
+};
 // esbuild's ESM output still needs `require` for the CommonJS parts of some dependencies (yaml).
-const banner = { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" };
-const outFor = (source) => join(dist, relative(src, source).replace(/\.ts$/, '.js'));
+const banner = {
+  js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+};
+const outFor = (source) =>
+  join(dist, relative(src, source).replace(/\.ts$/, ".js"));
 
 /** Leaves each `import()` of a local module external, pointing at that module's own bundle. */
 function lazyModules(entry, found) {
   return {
-    name: 'lazy-modules',
+    name: "lazy-modules",
     setup(b) {
       b.onResolve({ filter: /^\./ }, (args) => {
-        if (args.kind !== 'dynamic-import') return undefined;
-        const target = join(args.resolveDir, args.path.replace(/\.js$/, '.ts'));
+        if (args.kind !== "dynamic-import") return undefined;
+        const target = join(args.resolveDir, args.path.replace(/\.js$/, ".ts"));
         found.add(target);
         let path = relative(dirname(outFor(entry)), outFor(target));
-        if (!path.startsWith('.')) path = `./${path}`;
+        if (!path.startsWith(".")) path = `./${path}`;
         return { path, external: true };
       });
     },
@@ -38,26 +50,45 @@ function lazyModules(entry, found) {
 }
 
 const done = new Set();
-const queue = [join(src, 'main.ts')];
+const queue = [join(src, "main.ts")];
 while (queue.length > 0) {
   const entry = queue.shift();
   if (done.has(entry)) continue;
   done.add(entry);
   const found = new Set();
-  await build({ ...common, entryPoints: [entry], outfile: outFor(entry), banner, plugins: [lazyModules(entry, found)] });
+  await build({
+    ...common,
+    entryPoints: [entry],
+    outfile: outFor(entry),
+    banner,
+    plugins: [lazyModules(entry, found)],
+  });
   queue.push(...found);
 }
 // The secret patterns: plain CommonJS data that redact.ts requires synchronously on first use.
-copyFileSync(join(src, 'output/secret-patterns.cjs'), join(dist, 'secret-patterns.cjs'));
+copyFileSync(
+  join(src, "output/secret-patterns.cjs"),
+  join(dist, "secret-patterns.cjs"),
+);
 
 const tmp = join(tmpdir(), `authwrap-prebuild-${process.pid}.mjs`);
-await build({ ...common, entryPoints: [join(src, 'rules/prebuild.ts')], outfile: tmp, banner });
+await build({
+  ...common,
+  entryPoints: [join(src, "rules/prebuild.ts")],
+  outfile: tmp,
+  banner,
+});
 try {
   const { prebuildRules } = await import(pathToFileURL(tmp).href);
-  const { rules, examples } = await prebuildRules(join(root, 'classifiers'));
-  writeFileSync(join(dist, 'builtin-rules.json'), JSON.stringify(rules));
-  writeFileSync(join(dist, 'builtin-rules-examples.json'), JSON.stringify(examples));
-  console.log(`built ${done.size} bundles in dist/ and ${rules.length} built-in rule files (${rules.reduce((n, r) => n + r.file.rules.length, 0)} rules)`);
+  const { rules, examples } = await prebuildRules(join(root, "classifiers"));
+  writeFileSync(join(dist, "builtin-rules.json"), JSON.stringify(rules));
+  writeFileSync(
+    join(dist, "builtin-rules-examples.json"),
+    JSON.stringify(examples),
+  );
+  console.log(
+    `built ${done.size} bundles in dist/ and ${rules.length} built-in rule files (${rules.reduce((n, r) => n + r.file.rules.length, 0)} rules)`,
+  );
 } catch (error) {
   console.error(`build: ${error.message}`);
   process.exitCode = 1;

@@ -1,47 +1,85 @@
 // argv + env → what to do (plain object). No I/O, no exits: main.ts does those.
-import { AuthwrapError } from './errors.js';
-import { nearest } from './suggest.js';
-import type { ReauthContext } from './reauth/command.js';
-import type { Invocation, RetryPolicy } from './types.js';
+import { AuthwrapError } from "./errors.js";
+import { nearest } from "./suggest.js";
+import type { ReauthContext } from "./reauth/command.js";
+import type { Invocation, RetryPolicy } from "./types.js";
 
-export const VERBS = ['classify', 'rules', 'schema', 'trust'] as const;
+export const VERBS = ["classify", "rules", "schema", "trust"] as const;
 export type VerbName = (typeof VERBS)[number];
 /** The re-auth's default time limit: a person at a terminal may need a while for a browser login; an agent or CI should not hang on it. */
-export const DEFAULT_REAUTH_TIMEOUT_SECONDS: Record<ReauthContext, number> = { interactive: 300, agent: 120, ci: 120 };
+export const DEFAULT_REAUTH_TIMEOUT_SECONDS: Record<ReauthContext, number> = {
+  interactive: 300,
+  agent: 120,
+  ci: 120,
+};
 /** --reauth-timeout bounds: below 0.1 s nothing can log in; above a day is a mistake (and Node's timers overflow at 24.8 days). */
 export const MIN_REAUTH_TIMEOUT_SECONDS = 0.1;
 export const MAX_REAUTH_TIMEOUT_SECONDS = 86_400;
 export const DEFAULT_DATA_LIMIT = 4 * 1024 * 1024;
-const RETRY_POLICIES: readonly RetryPolicy[] = ['never', 'auth-rejected', 'always'];
-const TRUE_WORDS = ['1', 'true', 'yes', 'on'];
-const FALSE_WORDS = ['0', 'false', 'no', 'off'];
+const RETRY_POLICIES: readonly RetryPolicy[] = [
+  "never",
+  "auth-rejected",
+  "always",
+];
+const TRUE_WORDS = ["1", "true", "yes", "on"];
+const FALSE_WORDS = ["0", "false", "no", "off"];
 
 export type ParsedCommand =
-  | { kind: 'wrap'; invocation: Invocation }
-  | { kind: 'verb'; verb: VerbName; argv: string[]; classifierPaths: string[]; json: boolean }
-  | { kind: 'help' }
-  | { kind: 'version' };
+  | { kind: "wrap"; invocation: Invocation }
+  | {
+      kind: "verb";
+      verb: VerbName;
+      argv: string[];
+      classifierPaths: string[];
+      json: boolean;
+    }
+  | { kind: "help" }
+  | { kind: "version" };
 
-const FLAGS_WITH_VALUE = new Set(['--reauth', '--tool', '--classifiers', '--reauth-timeout', '--retry', '--max-data-bytes']);
+const FLAGS_WITH_VALUE = new Set([
+  "--reauth",
+  "--tool",
+  "--classifiers",
+  "--reauth-timeout",
+  "--retry",
+  "--max-data-bytes",
+]);
 /** Every option the wrapper accepts; the help text must describe each (test/cli.test.ts checks). */
-export const FLAGS = new Set(['--json', '--no-reauth', '--reauth-ambiguous', '--force-reauth', '--redact-data', '--verbose', '-v', '--help', '-h', '--version', '-V', ...FLAGS_WITH_VALUE]);
+export const FLAGS = new Set([
+  "--json",
+  "--no-reauth",
+  "--reauth-ambiguous",
+  "--force-reauth",
+  "--redact-data",
+  "--verbose",
+  "-v",
+  "--help",
+  "-h",
+  "--version",
+  "-V",
+  ...FLAGS_WITH_VALUE,
+]);
 
 /**
  * Splits argv at the first `--` (or the first word that is not an option); the command's own argv
  * is never parsed. `context` (who is running authwrap: main.ts knows) chooses the defaults.
  */
-export function parseInvocation(argv: string[], env: Record<string, string | undefined>, context: ReauthContext = 'agent'): ParsedCommand {
+export function parseInvocation(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  context: ReauthContext = "agent",
+): ParsedCommand {
   const options: Record<string, string[]> = {};
   let index = 0;
   let dashDash = false;
   for (; index < argv.length; index++) {
     const arg = argv[index]!;
-    if (arg === '--') {
+    if (arg === "--") {
       dashDash = true;
       index++;
       break;
     }
-    if (!arg.startsWith('-') || arg === '-') break;
+    if (!arg.startsWith("-") || arg === "-") break;
     const [name, inline] = splitFlag(arg);
     if (!FLAGS.has(name)) throw usage(`unknown option ${name}${suggest(name)}`);
     let value = inline;
@@ -49,7 +87,7 @@ export function parseInvocation(argv: string[], env: Record<string, string | und
       value = argv[++index];
       if (value === undefined) throw usage(`${name} needs a value`);
     }
-    (options[name] ??= []).push(value ?? 'true');
+    (options[name] ??= []).push(value ?? "true");
   }
   const rest = argv.slice(index);
   const has = (...names: string[]) => names.some((name) => options[name]);
@@ -62,47 +100,93 @@ export function parseInvocation(argv: string[], env: Record<string, string | und
     const envText = fromEnv(variable);
     return { value: envText, source: variable };
   };
-  const classifierPaths = [...splitPathList(fromEnv('AUTHWRAP_CLASSIFIERS')), ...(options['--classifiers'] ?? [])];
-  const json = has('--json') || envSwitch(env, 'AUTHWRAP_JSON');
+  const classifierPaths = [
+    ...splitPathList(fromEnv("AUTHWRAP_CLASSIFIERS")),
+    ...(options["--classifiers"] ?? []),
+  ];
+  const json = has("--json") || envSwitch(env, "AUTHWRAP_JSON");
 
-  if (has('--version', '-V')) return { kind: 'version' };
-  if (has('--help', '-h') || (argv.length === 0 && !json)) return { kind: 'help' };
-  if (rest.length === 0) throw usage(dashDash ? 'no command after --' : 'no command given: authwrap [options] -- <command> [args...]');
+  if (has("--version", "-V")) return { kind: "version" };
+  if (has("--help", "-h") || (argv.length === 0 && !json))
+    return { kind: "help" };
+  if (rest.length === 0)
+    throw usage(
+      dashDash
+        ? "no command after --"
+        : "no command given: authwrap [options] -- <command> [args...]",
+    );
   const first = rest[0]!;
   if (!dashDash && (VERBS as readonly string[]).includes(first)) {
-    return { kind: 'verb', verb: first as VerbName, argv: rest.slice(1), classifierPaths, json };
+    return {
+      kind: "verb",
+      verb: first as VerbName,
+      argv: rest.slice(1),
+      classifierPaths,
+      json,
+    };
   }
-  if (first === '') throw usage('the command is an empty string');
-  const timeout = setting('--reauth-timeout', 'AUTHWRAP_REAUTH_TIMEOUT');
-  const timeoutSeconds = timeout.value === undefined ? DEFAULT_REAUTH_TIMEOUT_SECONDS[context] : Number(timeout.value);
-  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw usage(`${timeout.source}: "${timeout.value}" is not a positive number of seconds`);
-  if (timeoutSeconds < MIN_REAUTH_TIMEOUT_SECONDS || timeoutSeconds > MAX_REAUTH_TIMEOUT_SECONDS) {
-    throw usage(`${timeout.source}: ${timeout.value} s is out of range; give ${MIN_REAUTH_TIMEOUT_SECONDS} to ${MAX_REAUTH_TIMEOUT_SECONDS} seconds (a day)`);
+  if (first === "") throw usage("the command is an empty string");
+  const timeout = setting("--reauth-timeout", "AUTHWRAP_REAUTH_TIMEOUT");
+  const timeoutSeconds =
+    timeout.value === undefined
+      ? DEFAULT_REAUTH_TIMEOUT_SECONDS[context]
+      : Number(timeout.value);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0)
+    throw usage(
+      `${timeout.source}: "${timeout.value}" is not a positive number of seconds`,
+    );
+  if (
+    timeoutSeconds < MIN_REAUTH_TIMEOUT_SECONDS ||
+    timeoutSeconds > MAX_REAUTH_TIMEOUT_SECONDS
+  ) {
+    throw usage(
+      `${timeout.source}: ${timeout.value} s is out of range; give ${MIN_REAUTH_TIMEOUT_SECONDS} to ${MAX_REAUTH_TIMEOUT_SECONDS} seconds (a day)`,
+    );
   }
-  const retrySetting = setting('--retry', 'AUTHWRAP_RETRY');
-  const retry = (retrySetting.value ?? 'auth-rejected') as RetryPolicy;
-  if (!RETRY_POLICIES.includes(retry)) throw usage(`${retrySetting.source}: "${retry}" is not one of ${RETRY_POLICIES.join(', ')}`);
-  const limit = setting('--max-data-bytes', 'AUTHWRAP_MAX_DATA_BYTES');
-  const dataLimit = limit.value === undefined ? DEFAULT_DATA_LIMIT : Number(limit.value);
-  if (!Number.isSafeInteger(dataLimit) || dataLimit < 0 || limit.value?.trim() === '') throw usage(`${limit.source}: "${limit.value}" is not a whole number of bytes`);
+  const retrySetting = setting("--retry", "AUTHWRAP_RETRY");
+  const retry = (retrySetting.value ?? "auth-rejected") as RetryPolicy;
+  if (!RETRY_POLICIES.includes(retry))
+    throw usage(
+      `${retrySetting.source}: "${retry}" is not one of ${RETRY_POLICIES.join(", ")}`,
+    );
+  const limit = setting("--max-data-bytes", "AUTHWRAP_MAX_DATA_BYTES");
+  const dataLimit =
+    limit.value === undefined ? DEFAULT_DATA_LIMIT : Number(limit.value);
+  if (
+    !Number.isSafeInteger(dataLimit) ||
+    dataLimit < 0 ||
+    limit.value?.trim() === ""
+  )
+    throw usage(
+      `${limit.source}: "${limit.value}" is not a whole number of bytes`,
+    );
   return {
-    kind: 'wrap',
+    kind: "wrap",
     invocation: {
-      mode: json ? 'json' : 'passthrough',
+      mode: json ? "json" : "passthrough",
       command: first,
       args: rest.slice(1),
-      tool: last('--tool') ?? fromEnv('AUTHWRAP_TOOL'),
-      reauthCommand: last('--reauth') ?? fromEnv('AUTHWRAP_REAUTH'),
-      reauthSource: last('--reauth') !== undefined ? 'flag' : fromEnv('AUTHWRAP_REAUTH') ? 'env' : undefined,
-      reauthAllowed: !has('--no-reauth'),
-      reauthAmbiguous: has('--reauth-ambiguous') || envSwitch(env, 'AUTHWRAP_REAUTH_AMBIGUOUS'),
+      tool: last("--tool") ?? fromEnv("AUTHWRAP_TOOL"),
+      reauthCommand: last("--reauth") ?? fromEnv("AUTHWRAP_REAUTH"),
+      reauthSource:
+        last("--reauth") !== undefined
+          ? "flag"
+          : fromEnv("AUTHWRAP_REAUTH")
+            ? "env"
+            : undefined,
+      reauthAllowed: !has("--no-reauth"),
+      reauthAmbiguous:
+        has("--reauth-ambiguous") ||
+        envSwitch(env, "AUTHWRAP_REAUTH_AMBIGUOUS"),
       reauthTimeoutMs: Math.round(timeoutSeconds * 1000),
-      forceReauth: has('--force-reauth') || envSwitch(env, 'AUTHWRAP_FORCE_REAUTH'),
+      forceReauth:
+        has("--force-reauth") || envSwitch(env, "AUTHWRAP_FORCE_REAUTH"),
       retry,
-      redactData: has('--redact-data') || envSwitch(env, 'AUTHWRAP_REDACT_DATA'),
+      redactData:
+        has("--redact-data") || envSwitch(env, "AUTHWRAP_REDACT_DATA"),
       dataLimit,
       classifierPaths,
-      verbose: has('--verbose', '-v') || envSwitch(env, 'AUTHWRAP_VERBOSE'),
+      verbose: has("--verbose", "-v") || envSwitch(env, "AUTHWRAP_VERBOSE"),
     },
   };
 }
@@ -111,54 +195,73 @@ export function parseInvocation(argv: string[], env: Record<string, string | und
  * Whether the caller asked for --json, read leniently: used when parseInvocation itself failed,
  * so that even a bad option is answered with one envelope on stdout.
  */
-export function wantsJson(argv: string[], env: Record<string, string | undefined>): boolean {
+export function wantsJson(
+  argv: string[],
+  env: Record<string, string | undefined>,
+): boolean {
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index]!;
-    if (arg === '--' || !arg.startsWith('-') || arg === '-') break;
-    if (arg === '--json') return true;
+    if (arg === "--" || !arg.startsWith("-") || arg === "-") break;
+    if (arg === "--json") return true;
     if (FLAGS_WITH_VALUE.has(arg)) index++;
   }
-  const value = envValue(env, 'AUTHWRAP_JSON');
+  const value = envValue(env, "AUTHWRAP_JSON");
   return value !== undefined && TRUE_WORDS.includes(value.toLowerCase());
 }
 
 /** Who runs authwrap: CI (a CI variable that is not 0/false/no/off), a person (stdin and stderr are a terminal), else an agent. */
-export function contextOf(env: Record<string, string | undefined>, terminal: { stdin: boolean; stderr: boolean }): ReauthContext {
-  const ci = envValue(env, 'CI');
-  if (ci !== undefined && !FALSE_WORDS.includes(ci.toLowerCase())) return 'ci';
-  return terminal.stdin && terminal.stderr ? 'interactive' : 'agent';
+export function contextOf(
+  env: Record<string, string | undefined>,
+  terminal: { stdin: boolean; stderr: boolean },
+): ReauthContext {
+  const ci = envValue(env, "CI");
+  if (ci !== undefined && !FALSE_WORDS.includes(ci.toLowerCase())) return "ci";
+  return terminal.stdin && terminal.stderr ? "interactive" : "agent";
 }
 
 /** An environment variable; an empty one counts as unset, for every variable alike. */
-function envValue(env: Record<string, string | undefined>, name: string): string | undefined {
+function envValue(
+  env: Record<string, string | undefined>,
+  name: string,
+): string | undefined {
   const value = env[name];
-  return value === undefined || value === '' ? undefined : value;
+  return value === undefined || value === "" ? undefined : value;
 }
 
 /** An on/off variable: 1/true/yes/on or 0/false/no/off (any case); empty is unset; anything else is refused. */
-function envSwitch(env: Record<string, string | undefined>, name: string): boolean {
+function envSwitch(
+  env: Record<string, string | undefined>,
+  name: string,
+): boolean {
   const value = envValue(env, name);
   if (value === undefined) return false;
   const word = value.trim().toLowerCase();
   if (TRUE_WORDS.includes(word)) return true;
   if (FALSE_WORDS.includes(word)) return false;
-  throw usage(`${name}: "${value}" is neither on (${TRUE_WORDS.join(', ')}) nor off (${FALSE_WORDS.join(', ')}, empty)`);
+  throw usage(
+    `${name}: "${value}" is neither on (${TRUE_WORDS.join(", ")}) nor off (${FALSE_WORDS.join(", ")}, empty)`,
+  );
 }
 
 function splitFlag(arg: string): [string, string | undefined] {
-  const eq = arg.indexOf('=');
-  return eq > 2 && arg.startsWith('--') ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+  const eq = arg.indexOf("=");
+  return eq > 2 && arg.startsWith("--")
+    ? [arg.slice(0, eq), arg.slice(eq + 1)]
+    : [arg, undefined];
 }
 
 function splitPathList(value: string | undefined): string[] {
-  return value ? value.split(':').filter(Boolean) : [];
+  return value ? value.split(":").filter(Boolean) : [];
 }
 
 function usage(message: string): AuthwrapError {
-  return new AuthwrapError('USAGE_ERROR', `${message}; see authwrap --help`);
+  return new AuthwrapError("USAGE_ERROR", `${message}; see authwrap --help`);
 }
 
 function suggest(name: string): string {
-  const close = nearest(name, [...FLAGS].filter((flag) => flag.startsWith('--')));
-  return close ? ` (did you mean ${close}?)` : '';
+  const close = nearest(
+    name,
+    [...FLAGS].filter((flag) => flag.startsWith("--")),
+  );
+  return close ? ` (did you mean ${close}?)` : "";
 }

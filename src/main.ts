@@ -1,22 +1,31 @@
 // The process boundary: argv, env and streams in; exit code out. The only module that
 // touches process.argv, process.env and the exit.
-import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
-import { homedir } from 'node:os';
-import { setFlagsFromString } from 'node:v8';
-import { contextOf, parseInvocation, wantsJson, type ParsedCommand } from './cli.js';
-import { buildEnvelope, buildFaultEnvelope, interruptedEnvelope } from './output/envelope.js';
-import type { Envelope } from './output/envelope-schema.js';
-import { AuthwrapError, isAuthwrapError } from './errors.js';
-import { createRedactor, redactData, type Redactor } from './output/redact.js';
-import { writeReport } from './output/report.js';
-import { decodeData } from './output/data.js';
-import { loadRulesFor, type RuleSources } from './rules/load.js';
-import { wrapCommand } from './wrap.js';
-import { stateDirOf } from './reauth/state.js';
-import { findProjectRulesDir } from './rules/project.js';
-import { visible } from './output/terminal.js';
-import type { Mode, Outcome } from './types.js';
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { homedir } from "node:os";
+import { setFlagsFromString } from "node:v8";
+import {
+  contextOf,
+  parseInvocation,
+  wantsJson,
+  type ParsedCommand,
+} from "./cli.js";
+import {
+  buildEnvelope,
+  buildFaultEnvelope,
+  interruptedEnvelope,
+} from "./output/envelope.js";
+import type { Envelope } from "./output/envelope-schema.js";
+import { AuthwrapError, isAuthwrapError } from "./errors.js";
+import { createRedactor, redactData, type Redactor } from "./output/redact.js";
+import { writeReport } from "./output/report.js";
+import { decodeData } from "./output/data.js";
+import { loadRulesFor, type RuleSources } from "./rules/load.js";
+import { wrapCommand } from "./wrap.js";
+import { stateDirOf } from "./reauth/state.js";
+import { findProjectRulesDir } from "./rules/project.js";
+import { visible } from "./output/terminal.js";
+import type { Mode, Outcome } from "./types.js";
 
 export interface MainIO {
   argv: string[];
@@ -28,7 +37,7 @@ export interface MainIO {
 }
 
 /** Signals that stop authwrap; each is answered with one envelope and exit 128+N. */
-const INTERRUPTING_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+const INTERRUPTING_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 /** What has been written so far: exactly one envelope per run, whatever happens. */
 interface Session {
@@ -46,54 +55,117 @@ export async function main(io: MainIO): Promise<number> {
   const started = performance.now();
   const redact = createRedactor(io.env);
   // Until the arguments are understood, read --json leniently: a bad option still gets its envelope.
-  const current: Session = { mode: wantsJson(io.argv, io.env) ? 'json' : 'passthrough', started, redact, io };
+  const current: Session = {
+    mode: wantsJson(io.argv, io.env) ? "json" : "passthrough",
+    started,
+    redact,
+    io,
+  };
   session = current;
   let verbose = false;
   try {
-    const parsed = parseInvocation(io.argv, io.env, contextOf(io.env, { stdin: io.stdin.isTTY === true, stderr: io.stderr.isTTY === true }));
-    if (parsed.kind === 'wrap') {
+    const parsed = parseInvocation(
+      io.argv,
+      io.env,
+      contextOf(io.env, {
+        stdin: io.stdin.isTTY === true,
+        stderr: io.stderr.isTTY === true,
+      }),
+    );
+    if (parsed.kind === "wrap") {
       current.mode = parsed.invocation.mode;
       verbose = parsed.invocation.verbose;
-    } else current.mode = 'json';
+    } else current.mode = "json";
     return await dispatch(parsed, io, redact, current);
   } catch (error) {
-    if (verbose && !isAuthwrapError(error)) io.stderr.write(redact(`${(error as Error)?.stack ?? error}\n`));
+    if (verbose && !isAuthwrapError(error))
+      io.stderr.write(redact(`${(error as Error)?.stack ?? error}\n`));
     return reportFault(current, error);
   }
 }
 
 /** The one envelope for authwrap's own fault; INTERNAL_ERROR (exit 70) unless it is a known one. */
 async function reportFault(current: Session, error: unknown): Promise<number> {
-  const fault = isAuthwrapError(error) ? error : new AuthwrapError('INTERNAL_ERROR', `internal error: ${(error as Error)?.message ?? String(error)}`);
-  const { envelope, exitCode } = buildFaultEnvelope(fault, performance.now() - current.started, current.redact);
+  const fault = isAuthwrapError(error)
+    ? error
+    : new AuthwrapError(
+        "INTERNAL_ERROR",
+        `internal error: ${(error as Error)?.message ?? String(error)}`,
+      );
+  const { envelope, exitCode } = buildFaultEnvelope(
+    fault,
+    performance.now() - current.started,
+    current.redact,
+  );
   return emit(current, envelope, exitCode);
 }
 
 /** Writes the run's envelope, unless one was written already; returns the exit code that goes with the one written. */
-async function emit(current: Session, envelope: Envelope, exitCode: number): Promise<number> {
+async function emit(
+  current: Session,
+  envelope: Envelope,
+  exitCode: number,
+): Promise<number> {
   if (current.reported !== undefined) return current.reported;
   current.reported = exitCode;
-  await writeReport(envelope, { mode: current.mode, stdout: current.io.stdout, stderr: current.io.stderr, env: current.io.env });
+  await writeReport(envelope, {
+    mode: current.mode,
+    stdout: current.io.stdout,
+    stderr: current.io.stderr,
+    env: current.io.env,
+  });
   return exitCode;
 }
 
-async function dispatch(parsed: ParsedCommand, io: MainIO, redact: Redactor, current: Session): Promise<number> {
-  if (parsed.kind === 'help' || parsed.kind === 'version') {
-    const { printHelp, printVersion } = await import('./verbs/help.js');
-    return parsed.kind === 'help' ? printHelp(io.stdout) : printVersion(io.stdout);
+async function dispatch(
+  parsed: ParsedCommand,
+  io: MainIO,
+  redact: Redactor,
+  current: Session,
+): Promise<number> {
+  if (parsed.kind === "help" || parsed.kind === "version") {
+    const { printHelp, printVersion } = await import("./verbs/help.js");
+    return parsed.kind === "help"
+      ? printHelp(io.stdout)
+      : printVersion(io.stdout);
   }
-  const sources = ruleSources(io.env, io.cwd, parsed.kind === 'wrap' ? parsed.invocation.classifierPaths : parsed.classifierPaths);
-  if (parsed.kind === 'verb') {
-    const { runVerb } = await import('./verbs/index.js');
-    return runVerb(parsed.verb, parsed.argv, { sources, stateDir: stateDirOf(io.env), stdout: io.stdout, stderr: io.stderr, env: io.env, redact });
+  const sources = ruleSources(
+    io.env,
+    io.cwd,
+    parsed.kind === "wrap"
+      ? parsed.invocation.classifierPaths
+      : parsed.classifierPaths,
+  );
+  if (parsed.kind === "verb") {
+    const { runVerb } = await import("./verbs/index.js");
+    return runVerb(parsed.verb, parsed.argv, {
+      sources,
+      stateDir: stateDirOf(io.env),
+      stdout: io.stdout,
+      stderr: io.stderr,
+      env: io.env,
+      redact,
+    });
   }
   const { invocation } = parsed;
-  const log = invocation.verbose ? (line: string) => void io.stderr.write(redact(`authwrap: ${visible(line)}\n`)) : () => {};
+  const log = invocation.verbose
+    ? (line: string) =>
+        void io.stderr.write(redact(`authwrap: ${visible(line)}\n`))
+    : () => {};
   const interrupt = watchSignals();
   try {
-    const rules = await untilInterrupted(loadRulesFor(sources, invocation.command, invocation.tool), interrupt.signal);
+    const rules = await untilInterrupted(
+      loadRulesFor(sources, invocation.command, invocation.tool),
+      interrupt.signal,
+    );
     if (rules === INTERRUPTED) {
-      const { envelope, exitCode } = interruptedEnvelope(null, interrupt.name(), 'while loading the rule files; the command did not run', performance.now() - current.started, redact);
+      const { envelope, exitCode } = interruptedEnvelope(
+        null,
+        interrupt.name(),
+        "while loading the rule files; the command did not run",
+        performance.now() - current.started,
+        redact,
+      );
       return emit(current, envelope, exitCode);
     }
     const outcome = await wrapCommand(invocation, rules, {
@@ -101,7 +173,10 @@ async function dispatch(parsed: ParsedCommand, io: MainIO, redact: Redactor, cur
       stdin: io.stdin,
       stdout: io.stdout,
       stderr: io.stderr,
-      reauthContext: contextOf(io.env, { stdin: io.stdin.isTTY === true, stderr: io.stderr.isTTY === true }),
+      reauthContext: contextOf(io.env, {
+        stdin: io.stdin.isTTY === true,
+        stderr: io.stderr.isTTY === true,
+      }),
       stateDir: stateDirOf(io.env),
       projectRulesDir: sources.projectDir,
       log,
@@ -109,17 +184,31 @@ async function dispatch(parsed: ParsedCommand, io: MainIO, redact: Redactor, cur
       redact,
     });
     // The state folder's faults around the re-auth: the outcome stands, the warning names them.
-    if (outcome.reauth?.warnings) outcome.warnings.push(...outcome.reauth.warnings);
+    if (outcome.reauth?.warnings)
+      outcome.warnings.push(...outcome.reauth.warnings);
     const last = outcome.attempts.at(-1);
     const decoded =
-      invocation.mode === 'json' && last?.data
-        ? decodeData(last.data, { truncated: last.dataTruncated, limit: invocation.dataLimit, file: last.dataFile, fileError: last.dataFileError })
+      invocation.mode === "json" && last?.data
+        ? decodeData(last.data, {
+            truncated: last.dataTruncated,
+            limit: invocation.dataLimit,
+            file: last.dataFile,
+            fileError: last.dataFileError,
+          })
         : { data: null, warnings: [] };
     if (invocation.redactData) decoded.data = redactData(decoded.data, redact);
     outcome.warnings.push(...decoded.warnings);
     let result = buildEnvelope(outcome, decoded.data, redact);
-    if (interrupt.signal.aborted) result = interruptedEnvelope(result, interrupt.name(), whatWasInterrupted(outcome, interrupt.at()), outcome.durationMs, redact);
-    if (last?.outputClosed && invocation.mode === 'passthrough') return result.exitCode;
+    if (interrupt.signal.aborted)
+      result = interruptedEnvelope(
+        result,
+        interrupt.name(),
+        whatWasInterrupted(outcome, interrupt.at()),
+        outcome.durationMs,
+        redact,
+      );
+    if (last?.outputClosed && invocation.mode === "passthrough")
+      return result.exitCode;
     return emit(current, result.envelope, result.exitCode);
   } finally {
     interrupt.stop();
@@ -129,27 +218,34 @@ async function dispatch(parsed: ParsedCommand, io: MainIO, redact: Redactor, cur
 /** Which step the signal cut short, from what the run recorded. */
 function whatWasInterrupted(outcome: Outcome, at: number): string {
   const reauth = outcome.reauth;
-  if (reauth?.interrupted) return reauth.skipped ? reauth.skipped.replace(/^authwrap was interrupted by \S+ /, '') : 'during the re-auth; it was not retried';
+  if (reauth?.interrupted)
+    return reauth.skipped
+      ? reauth.skipped.replace(/^authwrap was interrupted by \S+ /, "")
+      : "during the re-auth; it was not retried";
   const last = outcome.attempts.at(-1);
   const attempt = `attempt ${outcome.attempts.length}`;
-  if (last && at >= last.startedAt + last.durationMs) return `after the command's ${attempt} finished; nothing more was started`;
+  if (last && at >= last.startedAt + last.durationMs)
+    return `after the command's ${attempt} finished; nothing more was started`;
   return `while the command ran (${attempt}); the signal was passed on to it`;
 }
 
-const INTERRUPTED = Symbol('interrupted');
+const INTERRUPTED = Symbol("interrupted");
 
-function untilInterrupted<T>(work: Promise<T>, signal: AbortSignal): Promise<T | typeof INTERRUPTED> {
+function untilInterrupted<T>(
+  work: Promise<T>,
+  signal: AbortSignal,
+): Promise<T | typeof INTERRUPTED> {
   if (signal.aborted) return Promise.resolve(INTERRUPTED);
   return new Promise((resolve, reject) => {
     const onAbort = () => resolve(INTERRUPTED);
-    signal.addEventListener('abort', onAbort, { once: true });
+    signal.addEventListener("abort", onAbort, { once: true });
     work.then(
       (value) => {
-        signal.removeEventListener('abort', onAbort);
+        signal.removeEventListener("abort", onAbort);
         resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        signal.removeEventListener("abort", onAbort);
         reject(error);
       },
     );
@@ -180,11 +276,18 @@ function watchSignals() {
   };
 }
 
-function ruleSources(env: Record<string, string | undefined>, cwd: string, extraPaths: string[]): RuleSources {
-  const configHome = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
+function ruleSources(
+  env: Record<string, string | undefined>,
+  cwd: string,
+  extraPaths: string[],
+): RuleSources {
+  const configHome =
+    env.XDG_CONFIG_HOME || join(env.HOME || homedir(), ".config");
   return {
-    builtinPath: fileURLToPath(new URL('./builtin-rules.json', import.meta.url)),
-    userDir: join(configHome, 'authwrap', 'classifiers'),
+    builtinPath: fileURLToPath(
+      new URL("./builtin-rules.json", import.meta.url),
+    ),
+    userDir: join(configHome, "authwrap", "classifiers"),
     projectDir: findProjectRulesDir(cwd),
     extraPaths,
   };
@@ -197,10 +300,13 @@ export async function run(): Promise<void> {
   // rules/pattern.ts rejects the features that engine lacks (and spells `i` out as classes), so
   // every rule pattern qualifies. At V8's default threshold a `[^\n]*` between two literals on
   // 128 KiB of repeated prefixes ran 19 s before falling back; at 1000 backtracks, 0.35 s.
-  setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
-  setFlagsFromString('--regexp-backtracks-before-fallback=1000');
+  setFlagsFromString(
+    "--enable-experimental-regexp-engine-on-excessive-backtracks",
+  );
+  setFlagsFromString("--regexp-backtracks-before-fallback=1000");
   // EPIPE on our own stdout/stderr (`| head -1`) is a normal end, never a stack trace.
-  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+  for (const stream of [process.stdout, process.stderr])
+    stream.on("error", () => {});
   // A fault outside main's own flow (a throw in a stream handler): still one envelope, exit 70.
   const onFatal = (error: unknown) => {
     const current = session;
@@ -210,9 +316,16 @@ export async function run(): Promise<void> {
       process.exit(exitCode);
     });
   };
-  process.on('uncaughtException', onFatal);
-  process.on('unhandledRejection', onFatal);
-  const code = await main({ argv: process.argv.slice(2), env: process.env, cwd: process.cwd(), stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+  process.on("uncaughtException", onFatal);
+  process.on("unhandledRejection", onFatal);
+  const code = await main({
+    argv: process.argv.slice(2),
+    env: process.env,
+    cwd: process.cwd(),
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+  });
   // Pipe writes are asynchronous on some platforms (macOS): exit only once relayed output is out.
   await Promise.all([drained(process.stdout), drained(process.stderr)]);
   process.exit(code);
@@ -221,8 +334,8 @@ export async function run(): Promise<void> {
 function drained(stream: NodeJS.WriteStream): Promise<void> {
   if (stream.writableLength === 0 || stream.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
-    stream.once('drain', resolve);
-    stream.once('error', resolve);
-    stream.once('close', resolve);
+    stream.once("drain", resolve);
+    stream.once("error", resolve);
+    stream.once("close", resolve);
   });
 }

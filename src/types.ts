@@ -1,9 +1,14 @@
 // Shared domain types. Names are camelCase here; output/envelope.ts translates to snake_case.
 
-export type { AuthCode, EvidenceKind, OtherCode, VerdictCode } from './codes.js';
-import type { EvidenceKind, VerdictCode } from './codes.js';
+export type {
+  AuthCode,
+  EvidenceKind,
+  OtherCode,
+  VerdictCode,
+} from "./codes.js";
+import type { EvidenceKind, VerdictCode } from "./codes.js";
 
-export type Mode = 'passthrough' | 'json';
+export type Mode = "passthrough" | "json";
 
 export interface Invocation {
   mode: Mode;
@@ -12,7 +17,7 @@ export interface Invocation {
   tool?: string;
   reauthCommand?: string;
   /** Where reauthCommand came from: `--reauth` or `AUTHWRAP_REAUTH`. */
-  reauthSource?: 'flag' | 'env';
+  reauthSource?: "flag" | "env";
   reauthAllowed: boolean;
   /** Also re-auth once on an ambiguous UNAUTHENTICATED: a retry that then succeeds settles it as an expiry. */
   reauthAmbiguous: boolean;
@@ -29,7 +34,7 @@ export interface Invocation {
   verbose: boolean;
 }
 
-export type RetryPolicy = 'never' | 'auth-rejected' | 'always';
+export type RetryPolicy = "never" | "auth-rejected" | "always";
 
 /** Bounded view of one output stream: its start, its end, and how much was elided. */
 export interface OutputText {
@@ -96,10 +101,10 @@ export interface Verdict extends VerdictFields {
   /** The rule file the refresh command came from (trust is checked for project files). */
   refreshSource?: string;
   /** Where that file came from, and the hash of its bytes as loaded (trust is pinned to them). */
-  refreshOrigin?: 'builtin' | 'user' | 'project' | 'extra';
+  refreshOrigin?: "builtin" | "user" | "project" | "extra";
   refreshHash?: string;
   /** Where the deciding rule's file came from, and its hash as loaded. */
-  ruleOrigin?: 'builtin' | 'user' | 'project' | 'extra';
+  ruleOrigin?: "builtin" | "user" | "project" | "extra";
   ruleHash?: string;
   /** The rule file's re-auth needs a person at a terminal. */
   refreshInteractive?: boolean;

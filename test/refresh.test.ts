@@ -1,26 +1,28 @@
 // reauth/once.ts in-process: the checks before a re-auth, and what --force-reauth overrides.
-import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
-import { refreshOnce, type RefreshRequest } from '../src/reauth/once.js';
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { refreshOnce, type RefreshRequest } from "../src/reauth/once.js";
 
-function request(overrides: Partial<RefreshRequest> = {}): RefreshRequest & { ranFile: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'authwrap-refresh-'));
-  const ranFile = join(dir, 'ran');
+function request(
+  overrides: Partial<RefreshRequest> = {},
+): RefreshRequest & { ranFile: string } {
+  const dir = mkdtempSync(join(tmpdir(), "authwrap-refresh-"));
+  const ranFile = join(dir, "ran");
   return {
     command: `echo ran >> ${ranFile}`,
-    source: 'flag',
+    source: "flag",
     redact: (text: string) => text,
-    tool: 'demo',
+    tool: "demo",
     interactive: false,
     timeoutMs: 5000,
-    context: 'agent',
+    context: "agent",
     env: { PATH: process.env.PATH },
     stderr: new Writable({ write: (_chunk, _encoding, done) => done() }),
-    stateDir: join(dir, 'state'),
+    stateDir: join(dir, "state"),
     since: Date.now(),
     ranFile,
     ...overrides,
@@ -29,19 +31,19 @@ function request(overrides: Partial<RefreshRequest> = {}): RefreshRequest & { ra
 
 const runs = (file: string) => {
   try {
-    return readFileSync(file, 'utf8').trim().split('\n').length;
+    return readFileSync(file, "utf8").trim().split("\n").length;
   } catch {
     return 0;
   }
 };
 
-describe('refreshOnce', () => {
-  it('a renewal by another process after the attempt started skips the re-auth; --force-reauth runs it anyway', async () => {
+describe("refreshOnce", () => {
+  it("a renewal by another process after the attempt started skips the re-auth; --force-reauth runs it anyway", async () => {
     const first = request();
     expect((await refreshOnce(first)).exitCode).toBe(0);
     const since = Date.now() - 60_000;
     const again = await refreshOnce({ ...first, since });
-    expect(again.skipped).toBe('renewed by another authwrap process meanwhile');
+    expect(again.skipped).toBe("renewed by another authwrap process meanwhile");
     expect(runs(first.ranFile)).toBe(1);
     const forced = await refreshOnce({ ...first, since, force: true });
     expect(forced).toMatchObject({ exitCode: 0, timedOut: false });
@@ -49,27 +51,42 @@ describe('refreshOnce', () => {
     expect(runs(first.ranFile)).toBe(2);
   });
 
-  it('the failure cool-down holds in agent and CI runs, not at a terminal', async () => {
+  it("the failure cool-down holds in agent and CI runs, not at a terminal", async () => {
     const failing = request();
     const command = `${failing.command}; exit 1`;
     expect((await refreshOnce({ ...failing, command })).exitCode).toBe(1);
-    expect((await refreshOnce({ ...failing, command, context: 'ci' })).skipped).toMatch(/^failed \d+ s ago; not run again within 60 s$/);
-    expect((await refreshOnce({ ...failing, command, context: 'interactive' })).exitCode).toBe(1);
+    expect(
+      (await refreshOnce({ ...failing, command, context: "ci" })).skipped,
+    ).toMatch(/^failed \d+ s ago; not run again within 60 s$/);
+    expect(
+      (await refreshOnce({ ...failing, command, context: "interactive" }))
+        .exitCode,
+    ).toBe(1);
     expect(runs(failing.ranFile)).toBe(2);
   });
 
-  it('an aborted signal stops the wait for another holder at once, and nothing runs', async () => {
+  it("an aborted signal stops the wait for another holder at once, and nothing runs", async () => {
     const waiting = request();
     const controller = new AbortController();
     mkdirSync(waiting.stateDir, { recursive: true, mode: 0o700 });
     // A live holder: this very process.
-    const key = createHash('sha256').update(`${waiting.tool}\0${waiting.command}`).digest('hex').slice(0, 20);
-    writeFileSync(join(waiting.stateDir, `${key}.lock`), JSON.stringify({ pid: process.pid, at: Date.now() }));
-    setTimeout(() => controller.abort('SIGTERM'), 200);
+    const key = createHash("sha256")
+      .update(`${waiting.tool}\0${waiting.command}`)
+      .digest("hex")
+      .slice(0, 20);
+    writeFileSync(
+      join(waiting.stateDir, `${key}.lock`),
+      JSON.stringify({ pid: process.pid, at: Date.now() }),
+    );
+    setTimeout(() => controller.abort("SIGTERM"), 200);
     const started = Date.now();
     const result = await refreshOnce({ ...waiting, signal: controller.signal });
     expect(Date.now() - started).toBeLessThan(2000);
-    expect(result).toMatchObject({ interrupted: 'SIGTERM', skipped: 'authwrap was interrupted by SIGTERM while another authwrap process held the re-auth lock' });
+    expect(result).toMatchObject({
+      interrupted: "SIGTERM",
+      skipped:
+        "authwrap was interrupted by SIGTERM while another authwrap process held the re-auth lock",
+    });
     expect(runs(waiting.ranFile)).toBe(0);
   });
 });

@@ -5,15 +5,15 @@
 // the strongest evidence decides (README "Deciding by evidence"): an explicit expiry beats a
 // look-alike, which beats a stated invalid/missing credential, a named permission, a status code
 // and, last, loose words. Ties go to the tool's own file, then the vocabularies it uses.
-import { EVIDENCE_KINDS, isAuthCode } from '../codes.js';
-import { parseJsonDocs, readJsonPath, type JsonDoc } from './json.js';
-import { normalizeOutput } from './normalize.js';
-import { GENERIC_TOOL } from '../rules/select.js';
-import type { CompiledRule, JsonTest, ToolRules } from '../rules/compile.js';
-import { pickEnvVar, readContext } from './context.js';
-import { fillCommand, fillTemplate } from './template.js';
-import { normalizeTimestamp } from './time.js';
-import type { AuthCode, OutputText, Verdict, VerdictCode } from '../types.js';
+import { EVIDENCE_KINDS, isAuthCode } from "../codes.js";
+import { parseJsonDocs, readJsonPath, type JsonDoc } from "./json.js";
+import { normalizeOutput } from "./normalize.js";
+import { GENERIC_TOOL } from "../rules/select.js";
+import type { CompiledRule, JsonTest, ToolRules } from "../rules/compile.js";
+import { pickEnvVar, readContext } from "./context.js";
+import { fillCommand, fillTemplate } from "./template.js";
+import { normalizeTimestamp } from "./time.js";
+import type { AuthCode, OutputText, Verdict, VerdictCode } from "../types.js";
 
 export interface ClassifyInput {
   exitCode: number;
@@ -31,11 +31,15 @@ export interface ClassifyContext {
 /** The matched text shown by --verbose: its start, extended to the end of the word it cuts. */
 const EVIDENCE_CHARS = 200;
 const EVIDENCE_MAX_EXTENSION = 4096;
-const RETRYABLE_BY_DEFAULT = new Set<VerdictCode>(['CREDENTIALS_EXPIRED', 'RATE_LIMITED', 'NETWORK_ERROR']);
+const RETRYABLE_BY_DEFAULT = new Set<VerdictCode>([
+  "CREDENTIALS_EXPIRED",
+  "RATE_LIMITED",
+  "NETWORK_ERROR",
+]);
 const DEFAULT_MESSAGE: Record<AuthCode, string> = {
-  CREDENTIALS_EXPIRED: '{tool}: credentials have expired',
-  UNAUTHENTICATED: '{tool}: not authenticated',
-  PERMISSION_DENIED: '{tool}: permission denied',
+  CREDENTIALS_EXPIRED: "{tool}: credentials have expired",
+  UNAUTHENTICATED: "{tool}: not authenticated",
+  PERMISSION_DENIED: "{tool}: permission denied",
 };
 
 interface Texts {
@@ -55,11 +59,15 @@ interface Candidate {
 }
 
 /** Returns the verdict the strongest evidence gives, a plain COMMAND_FAILED, or null for success. */
-export function classifyAttempt(input: ClassifyInput, sets: ToolRules[], context: ClassifyContext): Verdict | null {
+export function classifyAttempt(
+  input: ClassifyInput,
+  sets: ToolRules[],
+  context: ClassifyContext,
+): Verdict | null {
   const docs = lazyDocs(input);
   const stdout = normalizeOutput(input.stdout.text);
   const stderr = normalizeOutput(input.stderr.text);
-  const texts: Texts = { stdout, stderr, lower: '' };
+  const texts: Texts = { stdout, stderr, lower: "" };
   let lower: string | undefined;
   const candidates: Candidate[] = [];
   let order = 0;
@@ -71,22 +79,44 @@ export function classifyAttempt(input: ClassifyInput, sets: ToolRules[], context
         continue;
       }
     }
-    texts.lower = lower ?? '';
+    texts.lower = lower ?? "";
     for (const rule of set.rules) {
       order++;
       const match = matchRule(rule, input.exitCode, texts, docs);
-      if (match) candidates.push({ rule, set, rank: rankOf(rule, set), order, ...match });
+      if (match)
+        candidates.push({
+          rule,
+          set,
+          rank: rankOf(rule, set),
+          order,
+          ...match,
+        });
     }
   }
   if (candidates.length === 0) {
     if (input.exitCode === 0) return null;
-    return { code: 'COMMAND_FAILED', ambiguous: false, retryable: false, warnings: [] };
+    return {
+      code: "COMMAND_FAILED",
+      ambiguous: false,
+      retryable: false,
+      warnings: [],
+    };
   }
   candidates.sort((a, b) => b.rank - a.rank || a.order - b.order);
   const winner = candidates[0]!;
   const verdict = buildVerdict(winner, candidates, sets, docs, context, texts);
-  const outranked = candidates.slice(1).map((c) => `${c.rule.source}#${c.rule.id} (${c.rule.code}, ${c.rule.evidence})`);
-  return { ...verdict, evidence: winner.evidence, evidenceKind: winner.rule.evidence, outranked };
+  const outranked = candidates
+    .slice(1)
+    .map(
+      (c) =>
+        `${c.rule.source}#${c.rule.id} (${c.rule.code}, ${c.rule.evidence})`,
+    );
+  return {
+    ...verdict,
+    evidence: winner.evidence,
+    evidenceKind: winner.rule.evidence,
+    outranked,
+  };
 }
 
 /**
@@ -97,7 +127,7 @@ export function classifyAttempt(input: ClassifyInput, sets: ToolRules[], context
  */
 function rankOf(rule: CompiledRule, set: ToolRules): number {
   const base = EVIDENCE_KINDS.length - EVIDENCE_KINDS.indexOf(rule.evidence);
-  return set.kind === 'tool' && set.tool === GENERIC_TOOL ? base - 1.5 : base;
+  return set.kind === "tool" && set.tool === GENERIC_TOOL ? base - 1.5 : base;
 }
 
 interface RuleMatch {
@@ -106,7 +136,12 @@ interface RuleMatch {
 }
 
 /** Returns captured named groups and the matched text when every condition holds. */
-function matchRule(rule: CompiledRule, exitCode: number, texts: Texts, docs: LazyDocs): RuleMatch | undefined {
+function matchRule(
+  rule: CompiledRule,
+  exitCode: number,
+  texts: Texts,
+  docs: LazyDocs,
+): RuleMatch | undefined {
   // A successful exit becomes a failure only when a rule lists exit code 0 on purpose.
   if (exitCode === 0 && !rule.exitCodes?.includes(0)) return undefined;
   if (rule.exitCodes && !rule.exitCodes.includes(exitCode)) return undefined;
@@ -119,13 +154,18 @@ function matchRule(rule: CompiledRule, exitCode: number, texts: Texts, docs: Laz
   ];
   for (const [regexp, streams] of tests) {
     if (!regexp) continue;
-    const match = streams.map((text) => regexp.exec(text)).find((m) => m !== null);
+    const match = streams
+      .map((text) => regexp.exec(text))
+      .find((m) => m !== null);
     if (!match) return undefined;
     evidence ??= headOf(match[0], EVIDENCE_CHARS);
-    for (const [name, value] of Object.entries(match.groups ?? {})) if (value !== undefined) groups[name] = value;
+    for (const [name, value] of Object.entries(match.groups ?? {}))
+      if (value !== undefined) groups[name] = value;
   }
   for (const test of rule.json) {
-    const value = docs(test.stream).flatMap((doc) => matchingJsonValues(doc, test))[0];
+    const value = docs(test.stream).flatMap((doc) =>
+      matchingJsonValues(doc, test),
+    )[0];
     if (value === undefined) return undefined;
     evidence ??= `JSON ${test.path} = ${JSON.stringify(value).slice(0, 120)}`;
   }
@@ -135,8 +175,13 @@ function matchRule(rule: CompiledRule, exitCode: number, texts: Texts, docs: Laz
 function matchingJsonValues(doc: JsonDoc, test: JsonTest): unknown[] {
   return readJsonPath(doc, test.path).filter((value) => {
     if (test.equals !== undefined) return value === test.equals;
-    if (test.in !== undefined) return test.in.includes(value as string | number | boolean);
-    if (test.pattern !== undefined) return (typeof value === 'string' || typeof value === 'number') && test.pattern.test(String(value));
+    if (test.in !== undefined)
+      return test.in.includes(value as string | number | boolean);
+    if (test.pattern !== undefined)
+      return (
+        (typeof value === "string" || typeof value === "number") &&
+        test.pattern.test(String(value))
+      );
     return true;
   });
 }
@@ -145,7 +190,7 @@ function matchingJsonValues(doc: JsonDoc, test: JsonTest): unknown[] {
 interface Fix {
   refreshCommand?: string;
   refreshSource?: string;
-  refreshOrigin?: CompiledRule['origin'];
+  refreshOrigin?: CompiledRule["origin"];
   refreshHash?: string;
   interactive: boolean;
   hint?: string;
@@ -153,9 +198,18 @@ interface Fix {
   suggested?: string;
 }
 
-function buildVerdict(winner: Candidate, all: Candidate[], sets: ToolRules[], docs: LazyDocs, context: ClassifyContext, texts: Texts): Verdict {
+function buildVerdict(
+  winner: Candidate,
+  all: Candidate[],
+  sets: ToolRules[],
+  docs: LazyDocs,
+  context: ClassifyContext,
+  texts: Texts,
+): Verdict {
   const { rule, groups } = winner;
-  const toolSet = sets.find((set) => set.kind === 'tool' && set.tool === context.tool);
+  const toolSet = sets.find(
+    (set) => set.kind === "tool" && set.tool === context.tool,
+  );
   const values: Record<string, string | undefined> = {
     ...readContext(winner.set, context),
     ...(toolSet ? readContext(toolSet, context) : {}),
@@ -168,31 +222,62 @@ function buildVerdict(winner: Candidate, all: Candidate[], sets: ToolRules[], do
   const sameCode = all.filter((c) => c.rule.code === rule.code);
   const field = (name: string): string | undefined => {
     for (const candidate of sameCode) {
-      const found = readField(candidate, name, candidate === winner ? values : { ...values, ...candidate.groups }, docs);
+      const found = readField(
+        candidate,
+        name,
+        candidate === winner ? values : { ...values, ...candidate.groups },
+        docs,
+      );
       if (found !== undefined) return found;
     }
     return undefined;
   };
   const warnings: string[] = [];
   const auth = isAuthCode(rule.code);
-  const rawExpiry = field('expires_at');
-  const expiresAt = rawExpiry === undefined ? undefined : normalizeTimestamp(rawExpiry);
-  if (rawExpiry !== undefined && expiresAt === undefined) warnings.push(`could not read "${rawExpiry}" as a time; expires_at left empty`);
-  const renews = rule.code === 'CREDENTIALS_EXPIRED' || rule.ambiguous;
+  const rawExpiry = field("expires_at");
+  const expiresAt =
+    rawExpiry === undefined ? undefined : normalizeTimestamp(rawExpiry);
+  if (rawExpiry !== undefined && expiresAt === undefined)
+    warnings.push(
+      `could not read "${rawExpiry}" as a time; expires_at left empty`,
+    );
+  const renews = rule.code === "CREDENTIALS_EXPIRED" || rule.ambiguous;
   // The fix of the winning rule; when it names none, that of the strongest evidence of the same
   // verdict that does (terraform's own mid-apply rule, renewed by the aws vocabulary's credential).
-  const fix = [winner, ...sameCode.filter((c) => c !== winner)].map((c) => findFix(c, toolSet, context)).find((f) => f.refreshCommand) ?? findFix(winner, toolSet, context);
-  const commandValues = { ...readContext(winner.set, context), ...(toolSet ? readContext(toolSet, context) : {}), tool: context.tool, command: context.command };
-  const refreshCommand = renews && fix.refreshCommand ? fillCommand(fix.refreshCommand, commandValues) : undefined;
-  const suggested = renews && !refreshCommand && fix.suggested ? fillCommand(fix.suggested, commandValues) : undefined;
-  const capturedHint = field('hint');
-  const fileHint = auth && rule.code !== 'PERMISSION_DENIED' && fix.hint ? fillTemplate(fix.hint, values) : undefined;
+  const fix =
+    [winner, ...sameCode.filter((c) => c !== winner)]
+      .map((c) => findFix(c, toolSet, context))
+      .find((f) => f.refreshCommand) ?? findFix(winner, toolSet, context);
+  const commandValues = {
+    ...readContext(winner.set, context),
+    ...(toolSet ? readContext(toolSet, context) : {}),
+    tool: context.tool,
+    command: context.command,
+  };
+  const refreshCommand =
+    renews && fix.refreshCommand
+      ? fillCommand(fix.refreshCommand, commandValues)
+      : undefined;
+  const suggested =
+    renews && !refreshCommand && fix.suggested
+      ? fillCommand(fix.suggested, commandValues)
+      : undefined;
+  const capturedHint = field("hint");
+  const fileHint =
+    auth && rule.code !== "PERMISSION_DENIED" && fix.hint
+      ? fillTemplate(fix.hint, values)
+      : undefined;
   const fields = {
     expiresAt,
     refreshCommand,
-    hint: capturedHint ?? fileHint ?? (suggested ? `${suggested} (suggested: renews the credential this output names)` : undefined),
-    requiredPermission: field('required_permission'),
-    detail: field('detail'),
+    hint:
+      capturedHint ??
+      fileHint ??
+      (suggested
+        ? `${suggested} (suggested: renews the credential this output names)`
+        : undefined),
+    requiredPermission: field("required_permission"),
+    detail: field("detail"),
   };
   const messageValues = {
     ...values,
@@ -202,37 +287,71 @@ function buildVerdict(winner: Candidate, all: Candidate[], sets: ToolRules[], do
     required_permission: fields.requiredPermission,
     detail: fields.detail,
   };
-  const template = rule.message ?? (auth ? DEFAULT_MESSAGE[rule.code as AuthCode] + (expiresAt ? ' at {expires_at}' : '') : undefined);
-  const midWork = rule.code === 'CREDENTIALS_EXPIRED' && sets.some((set) => set.midWork && (set.midWork.test(texts.stderr) || set.midWork.test(texts.stdout)));
+  const template =
+    rule.message ??
+    (auth
+      ? DEFAULT_MESSAGE[rule.code as AuthCode] +
+        (expiresAt ? " at {expires_at}" : "")
+      : undefined);
+  const midWork =
+    rule.code === "CREDENTIALS_EXPIRED" &&
+    sets.some(
+      (set) =>
+        set.midWork &&
+        (set.midWork.test(texts.stderr) || set.midWork.test(texts.stdout)),
+    );
   return {
     code: rule.code,
     rule: `${rule.source}#${rule.id}`,
     ambiguous: rule.ambiguous,
-    retryable: rule.retryable ?? (RETRYABLE_BY_DEFAULT.has(rule.code) && !rule.ambiguous),
-    message: template === undefined ? undefined : fillTemplate(template, messageValues),
+    retryable:
+      rule.retryable ??
+      (RETRYABLE_BY_DEFAULT.has(rule.code) && !rule.ambiguous),
+    message:
+      template === undefined
+        ? undefined
+        : fillTemplate(template, messageValues),
     ...fields,
     replayUnsafe: rule.replayUnsafe || midWork || undefined,
     // Loose words or a file that is neither the tool's nor a vocabulary may name a verdict, never replay a command.
-    replayEvidence: rule.evidence !== 'loose' && (winner.set.kind === 'vocabulary' || winner.set === toolSet),
+    replayEvidence:
+      rule.evidence !== "loose" &&
+      (winner.set.kind === "vocabulary" || winner.set === toolSet),
     refreshSource: refreshCommand ? fix.refreshSource : undefined,
     refreshOrigin: refreshCommand ? fix.refreshOrigin : undefined,
     refreshHash: refreshCommand ? fix.refreshHash : undefined,
     ruleOrigin: rule.origin,
     ruleHash: rule.sourceHash,
     refreshInteractive: fix.interactive,
-        envVar: auth ? pickEnvVar((toolSet ?? winner.set).envVars, context.env) : undefined,
+    envVar: auth
+      ? pickEnvVar((toolSet ?? winner.set).envVars, context.env)
+      : undefined,
     warnings,
   };
 }
 
-function readField(candidate: Candidate, name: string, values: Record<string, string | undefined>, docs: LazyDocs): string | undefined {
+function readField(
+  candidate: Candidate,
+  name: string,
+  values: Record<string, string | undefined>,
+  docs: LazyDocs,
+): string | undefined {
   const spec = candidate.rule.fields[name];
   if (spec === undefined) return candidate.groups[name];
   // A template with nothing to fill falls back to the named group of the same name.
-  if (typeof spec === 'string') return fillTemplate(spec, values) ?? candidate.groups[name];
+  if (typeof spec === "string")
+    return fillTemplate(spec, values) ?? candidate.groups[name];
   const paths = [spec.json].flat();
-  const found = paths.flatMap((path) => docs(spec.stream ?? 'any').flatMap((doc) => readJsonPath(doc, path))).find((v) => v !== null && v !== '');
-  return found === undefined || found === null ? undefined : typeof found === 'string' ? found : JSON.stringify(found);
+  const found = paths
+    .flatMap((path) =>
+      docs(spec.stream ?? "any").flatMap((doc) => readJsonPath(doc, path)),
+    )
+    .find((v) => v !== null && v !== "");
+  return found === undefined || found === null
+    ? undefined
+    : typeof found === "string"
+      ? found
+      : JSON.stringify(found);
 }
 
 /**
@@ -240,36 +359,80 @@ function readField(candidate: Candidate, name: string, values: Record<string, st
  * its file's named credential, or the tool's file — and from a vocabulary only when the tool
  * says it uses that vocabulary; otherwise the vocabulary's command is only suggested.
  */
-function findFix(winner: Candidate, toolSet: ToolRules | undefined, context: ClassifyContext): Fix {
+function findFix(
+  winner: Candidate,
+  toolSet: ToolRules | undefined,
+  context: ClassifyContext,
+): Fix {
   const { rule, set } = winner;
-  const credential = rule.credential ? set.credentials[rule.credential] : set.credentials.default;
-  const foreign = set.kind === 'vocabulary' && !set.commands.includes(context.command) && !(toolSet?.uses.includes(set.tool) ?? false);
-  const ruleCommand = typeof rule.fields.refresh_command === 'string' ? rule.fields.refresh_command : undefined;
-  const fromRule = { refreshSource: rule.source, refreshOrigin: rule.origin, refreshHash: rule.sourceHash };
-  if (ruleCommand) return { refreshCommand: ruleCommand, ...fromRule, interactive: credential?.interactive ?? set.refreshInteractive, hint: credential?.hint };
-  if (foreign) return { interactive: credential?.interactive ?? false, hint: credential?.hint, suggested: credential?.refreshCommand };
+  const credential = rule.credential
+    ? set.credentials[rule.credential]
+    : set.credentials.default;
+  const foreign =
+    set.kind === "vocabulary" &&
+    !set.commands.includes(context.command) &&
+    !(toolSet?.uses.includes(set.tool) ?? false);
+  const ruleCommand =
+    typeof rule.fields.refresh_command === "string"
+      ? rule.fields.refresh_command
+      : undefined;
+  const fromRule = {
+    refreshSource: rule.source,
+    refreshOrigin: rule.origin,
+    refreshHash: rule.sourceHash,
+  };
+  if (ruleCommand)
+    return {
+      refreshCommand: ruleCommand,
+      ...fromRule,
+      interactive: credential?.interactive ?? set.refreshInteractive,
+      hint: credential?.hint,
+    };
+  if (foreign)
+    return {
+      interactive: credential?.interactive ?? false,
+      hint: credential?.hint,
+      suggested: credential?.refreshCommand,
+    };
   // A credential the rule names beats the tool's default; a user's own tool file beats a vocabulary's default.
-  const userTool = toolSet?.refreshCommand !== undefined && toolSet.refreshOrigin !== 'builtin';
-  if (credential?.refreshCommand && (rule.credential !== undefined || !userTool)) {
-    return { refreshCommand: credential.refreshCommand, ...fromRule, interactive: credential.interactive, hint: credential.hint ?? toolSet?.hint };
+  const userTool =
+    toolSet?.refreshCommand !== undefined &&
+    toolSet.refreshOrigin !== "builtin";
+  if (
+    credential?.refreshCommand &&
+    (rule.credential !== undefined || !userTool)
+  ) {
+    return {
+      refreshCommand: credential.refreshCommand,
+      ...fromRule,
+      interactive: credential.interactive,
+      hint: credential.hint ?? toolSet?.hint,
+    };
   }
   if (toolSet?.refreshCommand) {
-    return { refreshCommand: toolSet.refreshCommand, refreshSource: toolSet.refreshSource, refreshOrigin: toolSet.refreshOrigin, refreshHash: toolSet.refreshSourceHash, interactive: toolSet.refreshInteractive, hint: toolSet.hint ?? credential?.hint };
+    return {
+      refreshCommand: toolSet.refreshCommand,
+      refreshSource: toolSet.refreshSource,
+      refreshOrigin: toolSet.refreshOrigin,
+      refreshHash: toolSet.refreshSourceHash,
+      interactive: toolSet.refreshInteractive,
+      hint: toolSet.hint ?? credential?.hint,
+    };
   }
   return { interactive: false, hint: credential?.hint ?? toolSet?.hint };
 }
 
-type LazyDocs = (stream: 'stdout' | 'stderr' | 'any') => JsonDoc[];
+type LazyDocs = (stream: "stdout" | "stderr" | "any") => JsonDoc[];
 
 /** JSON is parsed only if a rule asks for it, and once per stream. */
 function lazyDocs(input: ClassifyInput): LazyDocs {
   let stdout: JsonDoc[] | undefined;
   let stderr: JsonDoc[] | undefined;
   return (stream) => {
-    if (stream !== 'stderr') stdout ??= parseJsonDocs(input.stdout.text);
-    if (stream !== 'stdout') stderr ??= parseJsonDocs(input.stderr.text);
-    if (stream === 'stdout') return stdout!;
-    if (stream === 'stderr') return stderr!;
+    if (stream !== "stderr") stdout ??= parseJsonDocs(input.stdout.text);
+    if (stream !== "stdout") stderr ??= parseJsonDocs(input.stderr.text);
+    if (stream === "stdout") return stdout!;
+    if (stream === "stderr") return stderr!;
     return [...stdout!, ...stderr!];
   };
 }
@@ -280,6 +443,8 @@ function lazyDocs(input: ClassifyInput): LazyDocs {
  */
 function headOf(text: string, max: number): string {
   if (text.length <= max) return text;
-  const rest = /^[^\s"'<>]*/.exec(text.slice(max, max + EVIDENCE_MAX_EXTENSION))![0];
+  const rest = /^[^\s"'<>]*/.exec(
+    text.slice(max, max + EVIDENCE_MAX_EXTENSION),
+  )![0];
   return text.slice(0, max + rest.length);
 }

@@ -1,6 +1,6 @@
 // Values a rule file's templates may use beyond its named groups: a flag's value in the
 // command's argv, or an environment variable.
-import type { ToolRules } from '../rules/compile.js';
+import type { ToolRules } from "../rules/compile.js";
 
 export interface ContextInput {
   args: string[];
@@ -8,10 +8,15 @@ export interface ContextInput {
 }
 
 /** Context placeholders: a flag's value from argv (`--profile x`, `--profile=x`), else an env var. */
-export function readContext(set: ToolRules, context: ContextInput): Record<string, string | undefined> {
+export function readContext(
+  set: ToolRules,
+  context: ContextInput,
+): Record<string, string | undefined> {
   const values: Record<string, string | undefined> = {};
   for (const [name, spec] of Object.entries(set.context)) {
-    values[name] = (spec.arg ? readFlag(context.args, spec.arg) : undefined) ?? (spec.env ? context.env[spec.env] : undefined);
+    values[name] =
+      (spec.arg ? readFlag(context.args, spec.arg) : undefined) ??
+      (spec.env ? context.env[spec.env] : undefined);
   }
   return values;
 }
@@ -25,6 +30,9 @@ function readFlag(args: string[], flag: string): string | undefined {
   return undefined;
 }
 
-export function pickEnvVar(names: string[], env: Record<string, string | undefined>): string | undefined {
+export function pickEnvVar(
+  names: string[],
+  env: Record<string, string | undefined>,
+): string | undefined {
   return names.find((name) => env[name] !== undefined) ?? names[0];
 }

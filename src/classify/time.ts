@@ -4,6 +4,12 @@
 export function normalizeTimestamp(text: string): string | undefined {
   const trimmed = text.trim();
   const epoch = /^\d{9,11}$/.test(trimmed) ? Number(trimmed) * 1000 : undefined;
-  const ms = epoch ?? Date.parse(trimmed.replace(/ UTC$/, 'Z').replace(/^(\d{4}-\d\d-\d\d) (\d)/, '$1T$2'));
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString().replace('.000Z', 'Z');
+  const ms =
+    epoch ??
+    Date.parse(
+      trimmed.replace(/ UTC$/, "Z").replace(/^(\d{4}-\d\d-\d\d) (\d)/, "$1T$2"),
+    );
+  return Number.isNaN(ms)
+    ? undefined
+    : new Date(ms).toISOString().replace(".000Z", "Z");
 }

@@ -1,5 +1,5 @@
 // The child's stdout → the envelope's `data`: parsed JSON where it is JSON, else text.
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 export interface DecodedData {
   data: unknown;
@@ -15,26 +15,39 @@ export interface DataOverflow {
 
 export function decodeData(bytes: Buffer, overflow: DataOverflow): DecodedData {
   const { truncated, limit } = overflow;
-  const whereAll = overflow.file ? `; the whole output is in ${overflow.file}` : overflow.fileError ? `; the rest could not be kept (${overflow.fileError})` : '';
+  const whereAll = overflow.file
+    ? `; the whole output is in ${overflow.file}`
+    : overflow.fileError
+      ? `; the rest could not be kept (${overflow.fileError})`
+      : "";
   // The cut at the limit may fall inside a character: end at the last complete one.
   const kept = truncated ? bytes.subarray(0, completeUtf8Length(bytes)) : bytes;
-  const warnings = truncated ? [`stdout exceeded ${limit} bytes; data holds only the first ${kept.length}${whereAll}`] : [];
+  const warnings = truncated
+    ? [
+        `stdout exceeded ${limit} bytes; data holds only the first ${kept.length}${whereAll}`,
+      ]
+    : [];
   let text: string;
   try {
     text = utf8.decode(kept);
   } catch {
-    warnings.push('stdout is not valid UTF-8; data holds it base64-encoded');
-    return { data: bytes.toString('base64'), warnings };
+    warnings.push("stdout is not valid UTF-8; data holds it base64-encoded");
+    return { data: bytes.toString("base64"), warnings };
   }
   const trimmed = text.trim();
-  if (!truncated && (trimmed.startsWith('{') || trimmed.startsWith('[') || trimmed.startsWith('"'))) {
+  if (
+    !truncated &&
+    (trimmed.startsWith("{") ||
+      trimmed.startsWith("[") ||
+      trimmed.startsWith('"'))
+  ) {
     try {
       return { data: JSON.parse(trimmed) as unknown, warnings };
     } catch {
       // Not JSON after all: fall through to text.
     }
   }
-  return { data: text.endsWith('\n') ? text.slice(0, -1) : text, warnings };
+  return { data: text.endsWith("\n") ? text.slice(0, -1) : text, warnings };
 }
 
 /** The length of bytes without a trailing UTF-8 sequence that the cut left incomplete. */

@@ -1,30 +1,64 @@
 // The envelope as a zod schema: the source of the Envelope type and of `authwrap schema envelope`.
-import { z } from 'zod';
-import { EVIDENCE_KINDS } from '../codes.js';
+import { z } from "zod";
+import { EVIDENCE_KINDS } from "../codes.js";
 
 const nullableString = z.string().nullable();
 
 export const errorSchema = z.object({
-  code: z.string().describe('CREDENTIALS_EXPIRED, UNAUTHENTICATED, PERMISSION_DENIED, COMMAND_FAILED or a finer code'),
+  code: z
+    .string()
+    .describe(
+      "CREDENTIALS_EXPIRED, UNAUTHENTICATED, PERMISSION_DENIED, COMMAND_FAILED or a finer code",
+    ),
   message: z.string(),
   retryable: z.boolean(),
-  expires_at: nullableString.describe('ISO-8601 time the credential expired, when known'),
-  refresh_command: nullableString.describe('Command that renews the credential (expiry)'),
-  hint: nullableString.describe('Login command (unauthenticated) or advice'),
-  required_permission: nullableString.describe('Permission, action or scope the output names (denied)'),
-  expired: z.boolean().optional().describe('Alias generation: true on CREDENTIALS_EXPIRED'),
-  expired_at: nullableString.optional().describe('Alias of expires_at'),
-  reauth_command: nullableString.optional().describe('Alias of refresh_command (of hint when unauthenticated)'),
-  reauth_env_var: z.string().optional().describe('Environment variable the tool reads its credential from'),
-  rule: z.string().optional().describe('file#rule-id of the rule that gave this verdict'),
+  expires_at: nullableString.describe(
+    "ISO-8601 time the credential expired, when known",
+  ),
+  refresh_command: nullableString.describe(
+    "Command that renews the credential (expiry)",
+  ),
+  hint: nullableString.describe("Login command (unauthenticated) or advice"),
+  required_permission: nullableString.describe(
+    "Permission, action or scope the output names (denied)",
+  ),
+  expired: z
+    .boolean()
+    .optional()
+    .describe("Alias generation: true on CREDENTIALS_EXPIRED"),
+  expired_at: nullableString.optional().describe("Alias of expires_at"),
+  reauth_command: nullableString
+    .optional()
+    .describe("Alias of refresh_command (of hint when unauthenticated)"),
+  reauth_env_var: z
+    .string()
+    .optional()
+    .describe("Environment variable the tool reads its credential from"),
+  rule: z
+    .string()
+    .optional()
+    .describe("file#rule-id of the rule that gave this verdict"),
   evidence: z
     .object({
-      kind: z.enum(EVIDENCE_KINDS).describe('Strength of the deciding evidence: expiry > lookalike > invalid > permission > status > loose'),
-      text: z.string().describe('The (redacted) text or JSON value the deciding rule matched'),
-      outranked: z.array(z.string()).describe('Other rules that matched and lost: file#id (CODE, kind)'),
+      kind: z
+        .enum(EVIDENCE_KINDS)
+        .describe(
+          "Strength of the deciding evidence: expiry > lookalike > invalid > permission > status > loose",
+        ),
+      text: z
+        .string()
+        .describe(
+          "The (redacted) text or JSON value the deciding rule matched",
+        ),
+      outranked: z
+        .array(z.string())
+        .describe("Other rules that matched and lost: file#id (CODE, kind)"),
     })
     .optional(),
-  detail: z.string().optional().describe('Redacted end of the failed command\'s error output'),
+  detail: z
+    .string()
+    .optional()
+    .describe("Redacted end of the failed command's error output"),
 });
 
 export const reauthSchema = z.object({
@@ -32,7 +66,9 @@ export const reauthSchema = z.object({
   source: z
     .string()
     .nullable()
-    .describe('Who chose the command: "flag" (--reauth), "env" (AUTHWRAP_REAUTH), or the rule file it came from; never the command\'s output'),
+    .describe(
+      'Who chose the command: "flag" (--reauth), "env" (AUTHWRAP_REAUTH), or the rule file it came from; never the command\'s output',
+    ),
   exit_code: z.number().int().nullable(),
   duration_ms: z.number().int().nonnegative(),
   timed_out: z.boolean(),
@@ -41,18 +77,29 @@ export const reauthSchema = z.object({
 
 export const envelopeSchema = z.object({
   ok: z.boolean(),
-  data: z.unknown().describe("The child's stdout: parsed JSON, else text; null on failure"),
+  data: z
+    .unknown()
+    .describe("The child's stdout: parsed JSON, else text; null on failure"),
   error: errorSchema.nullable(),
   warnings: z.array(z.string()),
   meta: z.object({
     duration_ms: z.number().int().nonnegative(),
     tool: z.string().nullable(),
-    exit_code: z.number().int().nullable().describe("The child's own last exit code"),
+    exit_code: z
+      .number()
+      .int()
+      .nullable()
+      .describe("The child's own last exit code"),
     signal: z.string().nullable(),
     attempts: z.number().int().nonnegative(),
     reauth: reauthSchema.nullable(),
     ambiguous: z.boolean(),
-    stdout_file: z.string().nullable().describe('--json: the file (0600) holding the whole stdout when it passed --max-data-bytes'),
+    stdout_file: z
+      .string()
+      .nullable()
+      .describe(
+        "--json: the file (0600) holding the whole stdout when it passed --max-data-bytes",
+      ),
   }),
 });
 

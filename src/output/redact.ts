@@ -5,11 +5,12 @@
 // the gitleaks or secretlint rule it mirrors. It is loaded on the first redaction with a
 // synchronous require (a CommonJS file beside this module, in src/ and in dist/ alike), so the
 // API stays synchronous and a successful call, which redacts nothing, never loads it.
-import { createRequire } from 'node:module';
-import type * as PatternTable from './secret-patterns.cjs';
+import { createRequire } from "node:module";
+import type * as PatternTable from "./secret-patterns.cjs";
 
-const MASK = '[REDACTED]';
-const SECRET_ENV_NAME = /(TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|API_?KEY|ACCESS_KEY|PRIVATE_KEY|SESSION|AUTH)/i;
+const MASK = "[REDACTED]";
+const SECRET_ENV_NAME =
+  /(TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|API_?KEY|ACCESS_KEY|PRIVATE_KEY|SESSION|AUTH)/i;
 /** Names that by convention hold where a secret is kept, not the secret (AWS_SHARED_CREDENTIALS_FILE, *_TOKEN_FILE). */
 const LOCATION_ENV_NAME = /_(?:FILE|FILES|FILENAME|PATH|DIR)$/i;
 const MIN_ENV_SECRET_LENGTH = 8;
@@ -19,7 +20,9 @@ const LINE_LOOKBACK = 200;
 type Patterns = typeof PatternTable;
 let table: Patterns | undefined;
 function patterns(): Patterns {
-  return (table ??= createRequire(import.meta.url)('./secret-patterns.cjs') as Patterns);
+  return (table ??= createRequire(import.meta.url)(
+    "./secret-patterns.cjs",
+  ) as Patterns);
 }
 
 export interface Redactor {
@@ -27,14 +30,17 @@ export interface Redactor {
 }
 
 /** Builds a redactor that also masks the literal values of secret-looking environment variables. */
-export function createRedactor(env: Record<string, string | undefined> = {}): Redactor {
+export function createRedactor(
+  env: Record<string, string | undefined> = {},
+): Redactor {
   // Scanned on first use: a successful call never redacts anything.
   let literals: string[] | undefined;
-  return (text: string) => redactSecrets(text, (literals ??= collectSecretEnvValues(env)));
+  return (text: string) =>
+    redactSecrets(text, (literals ??= collectSecretEnvValues(env)));
 }
 
 export function redactSecrets(text: string, literals: string[] = []): string {
-  if (text === '') return text;
+  if (text === "") return text;
   let out = text;
   for (const literal of literals) out = out.split(literal).join(MASK);
   const p = patterns();
@@ -43,16 +49,37 @@ export function redactSecrets(text: string, literals: string[] = []): string {
     if (hints && !hints.some((hint) => out.includes(hint))) continue;
     out = out.replace(pattern, keepContext);
   }
-  out = out.replace(p.AUTHORIZATION, (match, name: string, sep: string, scheme: string | undefined, value: string, offset: number, whole: string) => {
-    if (p.PLACEHOLDER.test(value)) return match;
-    if (!scheme && !/["'=]/.test(sep) && !atLineStart(whole, offset) && !looksSecret(value)) return match;
-    return `${name}${sep}${scheme ? `${scheme} ` : ''}${MASK}`;
-  });
-  out = out.replace(p.COOKIE, (_match, name: string, sep: string, value: string) => `${name}${sep}${maskCookies(value, /^set-/i.test(name))}`);
+  out = out.replace(
+    p.AUTHORIZATION,
+    (
+      match,
+      name: string,
+      sep: string,
+      scheme: string | undefined,
+      value: string,
+      offset: number,
+      whole: string,
+    ) => {
+      if (p.PLACEHOLDER.test(value)) return match;
+      if (
+        !scheme &&
+        !/["'=]/.test(sep) &&
+        !atLineStart(whole, offset) &&
+        !looksSecret(value)
+      )
+        return match;
+      return `${name}${sep}${scheme ? `${scheme} ` : ""}${MASK}`;
+    },
+  );
+  out = out.replace(
+    p.COOKIE,
+    (_match, name: string, sep: string, value: string) =>
+      `${name}${sep}${maskCookies(value, /^set-/i.test(name))}`,
+  );
   out = out.replace(p.FLAG, (match, flag: string, value: string) => {
     if (!isSecretFlag(flag, p)) return match;
     const inner = unquote(value);
-    if (inner === '' || p.PLACEHOLDER.test(inner)) return match;
+    if (inner === "" || p.PLACEHOLDER.test(inner)) return match;
     return `${match.slice(0, match.length - value.length)}${requote(value)}`;
   });
   return maskAssignments(out, p);
@@ -60,14 +87,18 @@ export function redactSecrets(text: string, literals: string[] = []): string {
 
 /** A token pattern's replacer: its capture group 1, if any, is context that stays. */
 function keepContext(_match: string, ...rest: unknown[]): string {
-  return typeof rest[0] === 'string' ? `${rest[0]}${MASK}` : MASK;
+  return typeof rest[0] === "string" ? `${rest[0]}${MASK}` : MASK;
 }
 
 /**
  * Masks first, then keeps the last `maxChars` characters behind a `…`: cutting first could leave
  * the tail of a token whose recognisable prefix was cut off, and that tail would escape.
  */
-export function redactThenCut(text: string, maxChars: number, redact: Redactor): string {
+export function redactThenCut(
+  text: string,
+  maxChars: number,
+  redact: Redactor,
+): string {
   const masked = redact(text);
   if (masked.length <= maxChars) return masked;
   let cut = masked.length - maxChars;
@@ -80,19 +111,22 @@ export function redactThenCut(text: string, maxChars: number, redact: Redactor):
 }
 
 /** Values of env vars whose names look secret, longest first so overlaps mask fully. */
-function collectSecretEnvValues(env: Record<string, string | undefined>): string[] {
+function collectSecretEnvValues(
+  env: Record<string, string | undefined>,
+): string[] {
   const values = new Set<string>();
   for (const [name, value] of Object.entries(env)) {
     if (!value || value.length < MIN_ENV_SECRET_LENGTH) continue;
-    if (name.startsWith('AUTHWRAP_')) continue;
-    if (SECRET_ENV_NAME.test(name) && !LOCATION_ENV_NAME.test(name)) values.add(value);
+    if (name.startsWith("AUTHWRAP_")) continue;
+    if (SECRET_ENV_NAME.test(name) && !LOCATION_ENV_NAME.test(name))
+      values.add(value);
   }
   return [...values].sort((a, b) => b.length - a.length);
 }
 
 /** `api_key`, `API-KEY`, `apiKey` → `apikey`. */
 function normalizeName(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return name.toLowerCase().replace(/[^a-z0-9]/g, "");
 }
 
 function isSecretName(name: string, p: Patterns): boolean {
@@ -107,18 +141,29 @@ function isSecretFlag(flag: string, p: Patterns): boolean {
 
 function unquote(value: string): string {
   const first = value[0];
-  return (first === '"' || first === "'") && value.length >= 2 && value.endsWith(first) ? value.slice(1, -1) : value;
+  return (first === '"' || first === "'") &&
+    value.length >= 2 &&
+    value.endsWith(first)
+    ? value.slice(1, -1)
+    : value;
 }
 
 /** The mask in the quotes the value had. */
 function requote(value: string): string {
   const first = value[0];
-  return (first === '"' || first === "'") && value.length >= 2 && value.endsWith(first) ? `${first}${MASK}${first}` : MASK;
+  return (first === '"' || first === "'") &&
+    value.length >= 2 &&
+    value.endsWith(first)
+    ? `${first}${MASK}${first}`
+    : MASK;
 }
 
 /** Prose words ("expired", "Reauthentication", "non-interactive") rather than a credential. */
 function looksSecret(value: string): boolean {
-  return value.length >= 8 && !/^[A-Za-z][a-z]*(?:[-'][a-z]+)*[.,;:!?)]?$/.test(value);
+  return (
+    value.length >= 8 &&
+    !/^[A-Za-z][a-z]*(?:[-'][a-z]+)*[.,;:!?)]?$/.test(value)
+  );
 }
 
 /**
@@ -128,8 +173,19 @@ function looksSecret(value: string): boolean {
 function atLineStart(text: string, offset: number): boolean {
   for (let i = offset - 1; i >= 0 && i >= offset - LINE_LOOKBACK; i--) {
     const c = text[i]!;
-    if (c === '\n' || c === '\r') return true;
-    if (c !== ' ' && c !== '\t' && c !== '>' && c !== '<' && c !== '*' && c !== '+' && c !== '-' && c !== '#' && c !== '|') return false;
+    if (c === "\n" || c === "\r") return true;
+    if (
+      c !== " " &&
+      c !== "\t" &&
+      c !== ">" &&
+      c !== "<" &&
+      c !== "*" &&
+      c !== "+" &&
+      c !== "-" &&
+      c !== "#" &&
+      c !== "|"
+    )
+      return false;
   }
   return offset < LINE_LOOKBACK;
 }
@@ -139,25 +195,38 @@ function maskAssignments(text: string, p: Patterns): string {
   const assignment = p.ASSIGNMENT;
   const valueAt = p.ASSIGNMENT_VALUE;
   assignment.lastIndex = 0;
-  let out = '';
+  let out = "";
   let last = 0;
   for (let m = assignment.exec(text); m !== null; m = assignment.exec(text)) {
-    const [head, openQuote, name, closeQuote, sep] = m as unknown as [string, string, string, string, string];
+    const [head, openQuote, name, closeQuote, sep] = m as unknown as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     if (!isSecretName(name, p)) continue;
     const normalized = normalizeName(name);
     // Headers with rules of their own (the scheme is kept; cookies are masked value by value).
     if (/^(?:proxy)?authorization$|cookie$/.test(normalized)) continue;
-    const colon = sep.includes(':') && !sep.includes(':=');
+    const colon = sep.includes(":") && !sep.includes(":=");
     // `arn:aws:secretsmanager:…:secret:prod/db`: a path segment, not a key.
-    if (colon && text[m.index - 1] === ':') continue;
+    if (colon && text[m.index - 1] === ":") continue;
     const valueStart = m.index + head.length;
     valueAt.lastIndex = valueStart;
     const value = valueAt.exec(text)?.[0];
     if (!value) continue;
     const inner = unquote(value);
-    if (inner === '' || inner === MASK || p.PLACEHOLDER.test(inner) || /^[[{]/.test(value)) continue;
-    const quoted = inner !== value || openQuote !== '' || closeQuote !== '';
-    if (colon && !quoted && !atLineStart(text, m.index) && !looksSecret(inner)) continue;
+    if (
+      inner === "" ||
+      inner === MASK ||
+      p.PLACEHOLDER.test(inner) ||
+      /^[[{]/.test(value)
+    )
+      continue;
+    const quoted = inner !== value || openQuote !== "" || closeQuote !== "";
+    if (colon && !quoted && !atLineStart(text, m.index) && !looksSecret(inner))
+      continue;
     out += text.slice(last, valueStart) + requote(value);
     last = valueStart + value.length;
     assignment.lastIndex = last;
@@ -167,7 +236,7 @@ function maskAssignments(text: string, p: Patterns): string {
 
 /** Cookie: every value; Set-Cookie: the cookie's own value, not its attributes. */
 function maskCookies(value: string, setCookie: boolean): string {
-  if (!value.includes('=')) return MASK;
+  if (!value.includes("=")) return MASK;
   if (setCookie) return value.replace(/^([^=;]*=)[^;]*/, `$1${MASK}`);
   return value.replace(/(^|;)([^=;]*=)[^;]*/g, `$1$2${MASK}`);
 }
@@ -178,9 +247,17 @@ function isKeyBodyChar(code: number): boolean {
     (code >= 0x30 && code <= 0x39) || // 0-9
     (code >= 0x41 && code <= 0x5a) || // A-Z
     (code >= 0x61 && code <= 0x7a) || // a-z
-    code === 0x2b || code === 0x2f || code === 0x3d || // + / =
-    code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d || // whitespace
-    code === 0x5c || code === 0x3a || code === 0x2c || code === 0x2d // \ : , -
+    code === 0x2b ||
+    code === 0x2f ||
+    code === 0x3d || // + / =
+    code === 0x20 ||
+    code === 0x09 ||
+    code === 0x0a ||
+    code === 0x0d || // whitespace
+    code === 0x5c ||
+    code === 0x3a ||
+    code === 0x2c ||
+    code === 0x2d // \ : , -
   );
 }
 
@@ -190,10 +267,10 @@ function isKeyBodyChar(code: number): boolean {
  * One pass over the headers, each body scanned once: linear however many headers there are.
  */
 function maskPrivateKeys(text: string, p: Patterns): string {
-  if (!text.includes('PRIVATE KEY')) return text;
+  if (!text.includes("PRIVATE KEY")) return text;
   const headers = [...text.matchAll(p.PEM_HEADER)];
   if (headers.length === 0) return text;
-  let out = '';
+  let out = "";
   let last = 0;
   const emit = (from: number, to: number) => {
     if (to <= from) return;
@@ -208,8 +285,8 @@ function maskPrivateKeys(text: string, p: Patterns): string {
     const start = header.index;
     const end = start + header[0].length;
     const next = headers[i + 1];
-    if (header[1] === 'BEGIN') {
-      if (next?.[1] === 'END') {
+    if (header[1] === "BEGIN") {
+      if (next?.[1] === "END") {
         emit(end, next.index);
         i += 1;
         continue;
@@ -235,17 +312,28 @@ function maskPrivateKeys(text: string, p: Patterns): string {
  * Kubernetes Secret.
  */
 export function redactData(data: unknown, redact: Redactor): unknown {
-  if (typeof data === 'string') return redact(data);
+  if (typeof data === "string") return redact(data);
   if (Array.isArray(data)) return data.map((item) => redactData(item, redact));
-  if (data !== null && typeof data === 'object') {
+  if (data !== null && typeof data === "object") {
     const p = patterns();
-    const kubernetesSecret = (data as Record<string, unknown>).kind === 'Secret';
+    const kubernetesSecret =
+      (data as Record<string, unknown>).kind === "Secret";
     return Object.fromEntries(
       Object.entries(data).map(([key, value]) => {
-        if (kubernetesSecret && (key === 'data' || key === 'stringData') && value !== null && typeof value === 'object') {
-          return [key, Object.fromEntries(Object.keys(value).map((name) => [name, MASK]))];
+        if (
+          kubernetesSecret &&
+          (key === "data" || key === "stringData") &&
+          value !== null &&
+          typeof value === "object"
+        ) {
+          return [
+            key,
+            Object.fromEntries(Object.keys(value).map((name) => [name, MASK])),
+          ];
         }
-        const masked = isSecretName(key, p) && (typeof value === 'string' || typeof value === 'number');
+        const masked =
+          isSecretName(key, p) &&
+          (typeof value === "string" || typeof value === "number");
         return [key, masked ? MASK : redactData(value, redact)];
       }),
     );

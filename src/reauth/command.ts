@@ -12,19 +12,19 @@
 // Stopping is SIGTERM, then SIGKILL after KILL_GRACE_MS. It is done when its main process exits:
 // a helper it left running (`sleep 300 &`) holding the pipes is not waited for beyond drain.ts's
 // bound. A helper that calls setsid itself leaves the group and escapes the kill (README).
-import type { Readable, Writable } from 'node:stream';
-import { execa } from 'execa';
-import { drainPipes } from '../run/drain.js';
-import type { Redactor } from '../output/redact.js';
-import { onStopSignals } from '../run/signals.js';
-import type { ReauthResult } from '../types.js';
+import type { Readable, Writable } from "node:stream";
+import { execa } from "execa";
+import { drainPipes } from "../run/drain.js";
+import type { Redactor } from "../output/redact.js";
+import { onStopSignals } from "../run/signals.js";
+import type { ReauthResult } from "../types.js";
 
 /** A partial line (a prompt) is written after this long without more output, at a terminal only. */
 const PROMPT_IDLE_MS = 100;
 /** A line longer than this is masked and written in pieces rather than held whole. */
 const MAX_LINE_CHARS = 64 * 1024;
 
-export type ReauthContext = 'interactive' | 'agent' | 'ci';
+export type ReauthContext = "interactive" | "agent" | "ci";
 
 /** After SIGTERM, how long the re-auth's processes get to clean up before SIGKILL. */
 export const KILL_GRACE_MS = 1000;
@@ -41,14 +41,14 @@ export interface ReauthTarget {
 
 export async function runReauth(target: ReauthTarget): Promise<ReauthResult> {
   const started = performance.now();
-  const atTerminal = target.context === 'interactive';
+  const atTerminal = target.context === "interactive";
   const child = execa(target.command, {
     shell: true,
     reject: false,
     buffer: false,
-    stdin: atTerminal ? 'inherit' : 'ignore',
-    stdout: atTerminal ? 2 : 'pipe',
-    stderr: atTerminal ? 'inherit' : 'pipe',
+    stdin: atTerminal ? "inherit" : "ignore",
+    stdout: atTerminal ? 2 : "pipe",
+    stderr: atTerminal ? "inherit" : "pipe",
     env: { ...target.env, AUTHWRAP_CONTEXT: target.context },
     extendEnv: false,
     detached: !atTerminal,
@@ -58,17 +58,19 @@ export async function runReauth(target: ReauthTarget): Promise<ReauthResult> {
     () => {},
     () => {},
   );
-  for (const stream of [child.stdout, child.stderr]) if (stream) void relayRedacted(stream, target.stderr, target.redact, false);
+  for (const stream of [child.stdout, child.stderr])
+    if (stream) void relayRedacted(stream, target.stderr, target.redact, false);
 
   let exited = false;
   const exit = new Promise<number | null>((resolve) => {
-    child.once('exit', (code) => resolve(code));
-    child.once('error', () => resolve(null));
+    child.once("exit", (code) => resolve(code));
+    child.once("error", () => resolve(null));
   }).finally(() => {
     exited = true;
   });
   let stopping: Promise<void> | undefined;
-  const stop = () => (stopping ??= terminate(child.pid, !atTerminal, () => exited));
+  const stop = () =>
+    (stopping ??= terminate(child.pid, !atTerminal, () => exited));
   let timedOut = false;
   let interrupted: NodeJS.Signals | null = null;
   const stopDrain = new AbortController();
@@ -104,54 +106,64 @@ export async function runReauth(target: ReauthTarget): Promise<ReauthResult> {
  * answer) is written once the output pauses; elsewhere nobody can answer one, so it waits for its
  * newline or the end.
  */
-function relayRedacted(source: Readable, destination: Writable, redact: Redactor, flushPrompts: boolean): Promise<void> {
+function relayRedacted(
+  source: Readable,
+  destination: Writable,
+  redact: Redactor,
+  flushPrompts: boolean,
+): Promise<void> {
   return new Promise((resolve) => {
-    let pending = '';
+    let pending = "";
     let idle: NodeJS.Timeout | undefined;
     const flush = (text: string) => {
       if (text) destination.write(redact(text));
     };
-    source.setEncoding('utf8');
-    source.on('data', (chunk: string) => {
+    source.setEncoding("utf8");
+    source.on("data", (chunk: string) => {
       clearTimeout(idle);
       pending += chunk;
-      const end = pending.lastIndexOf('\n') + 1;
+      const end = pending.lastIndexOf("\n") + 1;
       if (end > 0) {
         flush(pending.slice(0, end));
         pending = pending.slice(end);
       }
       if (pending.length > MAX_LINE_CHARS) {
         flush(pending);
-        pending = '';
+        pending = "";
       }
       if (pending && flushPrompts) {
         idle = setTimeout(() => {
           flush(pending);
-          pending = '';
+          pending = "";
         }, PROMPT_IDLE_MS);
       }
     });
     const done = () => {
       clearTimeout(idle);
       flush(pending);
-      pending = '';
+      pending = "";
       resolve();
     };
-    source.once('end', done);
-    source.once('error', done);
-    source.once('close', done);
+    source.once("end", done);
+    source.once("error", done);
+    source.once("close", done);
   });
 }
 
 /** SIGTERM to the process (or its whole group), SIGKILL after the grace if anything is left. */
-async function terminate(pid: number | undefined, group: boolean, exited: () => boolean): Promise<void> {
+async function terminate(
+  pid: number | undefined,
+  group: boolean,
+  exited: () => boolean,
+): Promise<void> {
   if (pid === undefined) return;
   const target = group ? -pid : pid;
   // kill(-pgid, 0) fails once no process of the group is left.
   const alive = () => (group ? send(target, 0) : !exited());
-  send(target, 'SIGTERM');
-  for (let waited = 0; waited < KILL_GRACE_MS && alive(); waited += POLL_MS) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  if (alive()) send(target, 'SIGKILL');
+  send(target, "SIGTERM");
+  for (let waited = 0; waited < KILL_GRACE_MS && alive(); waited += POLL_MS)
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  if (alive()) send(target, "SIGKILL");
 }
 
 function send(target: number, signal: NodeJS.Signals | 0): boolean {

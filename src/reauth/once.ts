@@ -6,14 +6,21 @@
 // The state folder is a helper, never the weakest link: when it cannot be used (unsafe, read-only,
 // a full disk) the re-auth is reported as not run, or as run but unrecorded, and the command's
 // outcome stands.
-import { createHash } from 'node:crypto';
-import type { Writable } from 'node:stream';
-import { isAuthwrapError } from '../errors.js';
-import { runReauth, type ReauthContext } from './command.js';
-import type { Redactor } from '../output/redact.js';
-import { openStateDir, readRecord, sweepTemporaries, withLock, writeRecord, type ReauthRecord } from './state.js';
-import { isTrusted } from './trust.js';
-import type { ReauthResult } from '../types.js';
+import { createHash } from "node:crypto";
+import type { Writable } from "node:stream";
+import { isAuthwrapError } from "../errors.js";
+import { runReauth, type ReauthContext } from "./command.js";
+import type { Redactor } from "../output/redact.js";
+import {
+  openStateDir,
+  readRecord,
+  sweepTemporaries,
+  withLock,
+  writeRecord,
+  type ReauthRecord,
+} from "./state.js";
+import { isTrusted } from "./trust.js";
+import type { ReauthResult } from "../types.js";
 
 export const FAILURE_COOLDOWN_MS = 60_000;
 /** Waiters give the holder its whole time limit plus this, before giving up. */
@@ -43,68 +50,140 @@ export interface RefreshRequest {
   signal?: AbortSignal;
 }
 
-export async function refreshOnce(request: RefreshRequest): Promise<ReauthResult> {
+export async function refreshOnce(
+  request: RefreshRequest,
+): Promise<ReauthResult> {
   return { ...(await refreshWithGates(request)), source: request.source };
 }
 
-async function refreshWithGates(request: RefreshRequest): Promise<ReauthResult> {
+async function refreshWithGates(
+  request: RefreshRequest,
+): Promise<ReauthResult> {
   const { command } = request;
-  if (request.projectSource && !isTrusted(request.stateDir, request.projectSource, request.projectSourceHash)) {
-    return skipped(command, null, `it comes from ${request.projectSource}, a project rule file you have not trusted (authwrap trust ${request.projectSource})`);
+  if (
+    request.projectSource &&
+    !isTrusted(
+      request.stateDir,
+      request.projectSource,
+      request.projectSourceHash,
+    )
+  ) {
+    return skipped(
+      command,
+      null,
+      `it comes from ${request.projectSource}, a project rule file you have not trusted (authwrap trust ${request.projectSource})`,
+    );
   }
-  if (request.interactive && request.context !== 'interactive') {
-    return skipped(command, null, `needs a person at a terminal; not run in ${request.context} context`);
+  if (request.interactive && request.context !== "interactive") {
+    return skipped(
+      command,
+      null,
+      `needs a person at a terminal; not run in ${request.context} context`,
+    );
   }
-  if (request.signal?.aborted) return interruptedBefore(command, request.signal, 'before it could start');
+  if (request.signal?.aborted)
+    return interruptedBefore(command, request.signal, "before it could start");
   let dir: string;
   try {
     dir = openStateDir(request.stateDir);
   } catch (error) {
-    return skipped(command, null, `the state folder cannot be used: ${describeFault(error)}`);
+    return skipped(
+      command,
+      null,
+      `the state folder cannot be used: ${describeFault(error)}`,
+    );
   }
   sweepTemporaries(dir);
   const key = reauthKey(request.tool, command);
   let ownFault: { error: unknown } | undefined;
   let locked;
   try {
-    locked = await withLock(dir, key, { waitMs: request.timeoutMs + LOCK_GRACE_MS, staleMs: request.timeoutMs + 2 * LOCK_GRACE_MS, signal: request.signal }, async () => {
-      try {
-        return await underLock(request, dir, key);
-      } catch (error) {
-        ownFault = { error };
-        throw error;
-      }
-    });
+    locked = await withLock(
+      dir,
+      key,
+      {
+        waitMs: request.timeoutMs + LOCK_GRACE_MS,
+        staleMs: request.timeoutMs + 2 * LOCK_GRACE_MS,
+        signal: request.signal,
+      },
+      async () => {
+        try {
+          return await underLock(request, dir, key);
+        } catch (error) {
+          ownFault = { error };
+          throw error;
+        }
+      },
+    );
   } catch (error) {
     if (ownFault) throw ownFault.error;
-    return skipped(command, null, `the re-auth lock could not be written in ${dir}: ${describeFault(error)}`);
+    return skipped(
+      command,
+      null,
+      `the re-auth lock could not be written in ${dir}: ${describeFault(error)}`,
+    );
   }
   if (locked.held) return locked.value;
-  if (locked.reason === 'interrupted') return interruptedBefore(command, request.signal!, 'while another authwrap process held the re-auth lock');
-  return skipped(command, null, 'another authwrap process held the re-auth lock past its time limit');
+  if (locked.reason === "interrupted")
+    return interruptedBefore(
+      command,
+      request.signal!,
+      "while another authwrap process held the re-auth lock",
+    );
+  return skipped(
+    command,
+    null,
+    "another authwrap process held the re-auth lock past its time limit",
+  );
 }
 
-async function underLock(request: RefreshRequest, dir: string, key: string): Promise<ReauthResult> {
+async function underLock(
+  request: RefreshRequest,
+  dir: string,
+  key: string,
+): Promise<ReauthResult> {
   const { command } = request;
   const record = readRecord(dir, key);
   if (!request.force) {
-    if (record.lastSuccessAt !== undefined && record.lastSuccessAt >= request.since) {
-      return skipped(command, 0, 'renewed by another authwrap process meanwhile');
+    if (
+      record.lastSuccessAt !== undefined &&
+      record.lastSuccessAt >= request.since
+    ) {
+      return skipped(
+        command,
+        0,
+        "renewed by another authwrap process meanwhile",
+      );
     }
     // Unattended runs (an agent, CI) loop; a person at a terminal may want to try again at once.
-    const sinceFailure = record.lastFailureAt === undefined ? Infinity : Math.max(0, Date.now() - record.lastFailureAt);
-    if (request.context !== 'interactive' && sinceFailure < FAILURE_COOLDOWN_MS) {
+    const sinceFailure =
+      record.lastFailureAt === undefined
+        ? Infinity
+        : Math.max(0, Date.now() - record.lastFailureAt);
+    if (
+      request.context !== "interactive" &&
+      sinceFailure < FAILURE_COOLDOWN_MS
+    ) {
       const ago = `${Math.round(sinceFailure / 1000)} s ago`;
       const within = `not run again within ${FAILURE_COOLDOWN_MS / 1000} s`;
-      return skipped(command, null, record.ineffective ? `exited 0 ${ago} but the credential still read as expired; ${within}` : `failed ${ago}; ${within}`);
+      return skipped(
+        command,
+        null,
+        record.ineffective
+          ? `exited 0 ${ago} but the credential still read as expired; ${within}`
+          : `failed ${ago}; ${within}`,
+      );
     }
   }
-  if (request.signal?.aborted) return interruptedBefore(command, request.signal, 'before it could start');
+  if (request.signal?.aborted)
+    return interruptedBefore(command, request.signal, "before it could start");
   // On a stop signal runReauth stops the re-auth's whole process group itself, then returns.
   const result = await runReauth(request);
   // Cut short: neither a success nor a failure to remember (no cool-down for the next call).
   if (result.interrupted) return result;
-  const next: ReauthRecord = isReauthSuccess(result) ? { lastSuccessAt: Date.now() } : { ...keepSuccess(record), lastFailureAt: Date.now() };
+  const next: ReauthRecord = isReauthSuccess(result)
+    ? { lastSuccessAt: Date.now() }
+    : { ...keepSuccess(record), lastFailureAt: Date.now() };
   const recorded: ReauthResult = { ...result };
   try {
     writeRecord(dir, key, next);
@@ -112,7 +191,8 @@ async function underLock(request: RefreshRequest, dir: string, key: string): Pro
     recorded.warnings = [unrecorded(dir, error)];
   }
   // It finished, but authwrap was asked to stop meanwhile: nothing more is started.
-  if (request.signal?.aborted) recorded.interrupted = String(request.signal.reason);
+  if (request.signal?.aborted)
+    recorded.interrupted = String(request.signal.reason);
   return recorded;
 }
 
@@ -120,12 +200,20 @@ async function underLock(request: RefreshRequest, dir: string, key: string): Pro
  * A re-auth that exited 0 after which the retry still read as expired fixed nothing: it cools
  * down like a failure. Returns a warning when that cannot be recorded.
  */
-export function recordIneffectiveReauth(stateDir: string, tool: string, command: string): string | undefined {
+export function recordIneffectiveReauth(
+  stateDir: string,
+  tool: string,
+  command: string,
+): string | undefined {
   let dir = stateDir;
   try {
     dir = openStateDir(stateDir);
     const key = reauthKey(tool, command);
-    writeRecord(dir, key, { ...keepSuccess(readRecord(dir, key)), lastFailureAt: Date.now(), ineffective: true });
+    writeRecord(dir, key, {
+      ...keepSuccess(readRecord(dir, key)),
+      lastFailureAt: Date.now(),
+      ineffective: true,
+    });
     return undefined;
   } catch (error) {
     return unrecorded(dir, error);
@@ -137,21 +225,33 @@ export function isReauthSuccess(result: ReauthResult): boolean {
 }
 
 /** The warning a caller sees when the re-auth did not renew the credential. */
-export function describeReauthFailure(result: ReauthResult, timeoutMs: number): string {
-  if (result.interrupted) return `re-auth was interrupted by ${result.interrupted} and stopped`;
-  if (result.skipped) return `re-auth "${result.command}" not run: ${result.skipped}; run it yourself, then retry`;
-  if (result.interrupted) return `re-auth interrupted by ${result.interrupted}; not retried`;
-  if (result.timedOut) return `re-auth timed out after ${timeoutMs} ms and was stopped`;
-  if (result.exitCode === null) return 're-auth was killed by a signal';
+export function describeReauthFailure(
+  result: ReauthResult,
+  timeoutMs: number,
+): string {
+  if (result.interrupted)
+    return `re-auth was interrupted by ${result.interrupted} and stopped`;
+  if (result.skipped)
+    return `re-auth "${result.command}" not run: ${result.skipped}; run it yourself, then retry`;
+  if (result.interrupted)
+    return `re-auth interrupted by ${result.interrupted}; not retried`;
+  if (result.timedOut)
+    return `re-auth timed out after ${timeoutMs} ms and was stopped`;
+  if (result.exitCode === null) return "re-auth was killed by a signal";
   return `re-auth exited with code ${result.exitCode}`;
 }
 
 function reauthKey(tool: string, command: string): string {
-  return createHash('sha256').update(`${tool}\0${command}`).digest('hex').slice(0, 20);
+  return createHash("sha256")
+    .update(`${tool}\0${command}`)
+    .digest("hex")
+    .slice(0, 20);
 }
 
 function keepSuccess(record: ReauthRecord): ReauthRecord {
-  return record.lastSuccessAt === undefined ? {} : { lastSuccessAt: record.lastSuccessAt };
+  return record.lastSuccessAt === undefined
+    ? {}
+    : { lastSuccessAt: record.lastSuccessAt };
 }
 
 function unrecorded(dir: string, error: unknown): string {
@@ -163,11 +263,22 @@ function describeFault(error: unknown): string {
   return (error as Error)?.message ?? String(error);
 }
 
-function interruptedBefore(command: string, signal: AbortSignal, when: string): ReauthResult {
+function interruptedBefore(
+  command: string,
+  signal: AbortSignal,
+  when: string,
+): ReauthResult {
   const name = String(signal.reason);
-  return { ...skipped(command, null, `authwrap was interrupted by ${name} ${when}`), interrupted: name };
+  return {
+    ...skipped(command, null, `authwrap was interrupted by ${name} ${when}`),
+    interrupted: name,
+  };
 }
 
-function skipped(command: string, exitCode: number | null, reason: string): ReauthResult {
+function skipped(
+  command: string,
+  exitCode: number | null,
+  reason: string,
+): ReauthResult {
   return { command, exitCode, durationMs: 0, timedOut: false, skipped: reason };
 }

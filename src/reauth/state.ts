@@ -6,11 +6,24 @@
 // since been stepped back. So: files are written to a temporary name and renamed into place,
 // and a failed write removes what it created; a lock that cannot be read as a live holder's is
 // stale; and times in the future are not believed.
-import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { AuthwrapError } from '../errors.js';
+import { randomBytes } from "node:crypto";
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { AuthwrapError } from "../errors.js";
 
 export interface ReauthRecord {
   lastSuccessAt?: number;
@@ -32,8 +45,9 @@ const MAX_STATE_FILE_BYTES = 64 * 1024;
 export const CLOCK_TOLERANCE_MS = 1_000;
 
 export function stateDirOf(env: Record<string, string | undefined>): string {
-  const base = env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state');
-  return join(base, 'authwrap');
+  const base =
+    env.XDG_STATE_HOME || join(env.HOME || homedir(), ".local", "state");
+  return join(base, "authwrap");
 }
 
 /** Creates the folder 0700, and refuses one that another user owns or others can write, or a symlink. */
@@ -41,9 +55,13 @@ export function openStateDir(path: string): string {
   mkdirSync(path, { recursive: true, mode: 0o700 });
   const stats = lstatSync(path);
   const uid = process.getuid?.();
-  if (!stats.isDirectory() || (uid !== undefined && stats.uid !== uid) || (stats.mode & 0o022) !== 0) {
+  if (
+    !stats.isDirectory() ||
+    (uid !== undefined && stats.uid !== uid) ||
+    (stats.mode & 0o022) !== 0
+  ) {
     throw new AuthwrapError(
-      'UNSAFE_STATE_DIR',
+      "UNSAFE_STATE_DIR",
       `${path}: state folder must be a directory owned by you and not writable by others (chmod 700 ${path})`,
       { file: path },
     );
@@ -55,14 +73,28 @@ export function readRecord(dir: string, key: string): ReauthRecord {
   const record = readJsonFile<ReauthRecord>(join(dir, `${key}.json`)) ?? {};
   // A time in the future was written before the clock was stepped back: believing it would
   // skip every re-auth as "renewed meanwhile", or cool down for as long as the step.
-  const believable = (at: unknown) => typeof at === 'number' && Number.isFinite(at) && at <= Date.now() + CLOCK_TOLERANCE_MS;
+  const believable = (at: unknown) =>
+    typeof at === "number" &&
+    Number.isFinite(at) &&
+    at <= Date.now() + CLOCK_TOLERANCE_MS;
   return {
-    ...(believable(record.lastSuccessAt) ? { lastSuccessAt: record.lastSuccessAt } : {}),
-    ...(believable(record.lastFailureAt) ? { lastFailureAt: record.lastFailureAt, ...(record.ineffective === true ? { ineffective: true } : {}) } : {}),
+    ...(believable(record.lastSuccessAt)
+      ? { lastSuccessAt: record.lastSuccessAt }
+      : {}),
+    ...(believable(record.lastFailureAt)
+      ? {
+          lastFailureAt: record.lastFailureAt,
+          ...(record.ineffective === true ? { ineffective: true } : {}),
+        }
+      : {}),
   };
 }
 
-export function writeRecord(dir: string, key: string, record: ReauthRecord): void {
+export function writeRecord(
+  dir: string,
+  key: string,
+  record: ReauthRecord,
+): void {
   writeJsonFile(join(dir, `${key}.json`), record);
 }
 
@@ -90,11 +122,15 @@ export function writeJsonFile(path: string, value: unknown): void {
 
 /** Removes temporary files that a process which died between writing and renaming left in dir. */
 export function sweepTemporaries(dir: string): void {
-  sweep(dir, (name) => name.endsWith('.tmp'), TEMPORARY_MAX_AGE_MS);
+  sweep(dir, (name) => name.endsWith(".tmp"), TEMPORARY_MAX_AGE_MS);
 }
 
 /** Removes the regular files in dir whose names pass `matches` and that are older than maxAgeMs. Never throws. */
-export function sweep(dir: string, matches: (name: string) => boolean, maxAgeMs: number): void {
+export function sweep(
+  dir: string,
+  matches: (name: string) => boolean,
+  maxAgeMs: number,
+): void {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -114,7 +150,8 @@ export function sweep(dir: string, matches: (name: string) => boolean, maxAgeMs:
   }
 }
 
-export type LockResult<T> = { held: true; value: T } | { held: false; reason: 'busy' | 'interrupted' };
+export type LockResult<T> =
+  { held: true; value: T } | { held: false; reason: "busy" | "interrupted" };
 
 export interface LockOptions {
   /** Give up waiting for another holder after this long. */
@@ -139,14 +176,20 @@ interface LockHolder {
  * ours, so of several processes taking over at once exactly one wins. Throws when the lock cannot
  * be written at all (a full disk, a read-only folder): the caller decides what that means.
  */
-export async function withLock<T>(dir: string, key: string, options: LockOptions, fn: () => Promise<T>): Promise<LockResult<T>> {
+export async function withLock<T>(
+  dir: string,
+  key: string,
+  options: LockOptions,
+  fn: () => Promise<T>,
+): Promise<LockResult<T>> {
   const path = join(dir, `${key}.lock`);
-  const id = randomBytes(8).toString('hex');
+  const id = randomBytes(8).toString("hex");
   // Written afresh each time: the time is when the lock was taken, not when the wait began.
-  const content = () => JSON.stringify({ pid: process.pid, at: Date.now(), id });
+  const content = () =>
+    JSON.stringify({ pid: process.pid, at: Date.now(), id });
   const deadline = Date.now() + options.waitMs;
   for (;;) {
-    if (options.signal?.aborted) return { held: false, reason: 'interrupted' };
+    if (options.signal?.aborted) return { held: false, reason: "interrupted" };
     if (tryCreate(path, content())) break;
     const seen = readSmallFile(path);
     if (seen === undefined && !existsQuietly(path)) continue;
@@ -154,7 +197,7 @@ export async function withLock<T>(dir: string, key: string, options: LockOptions
       if (await takeOver(path, seen, content(), id, options.signal)) break;
       continue;
     }
-    if (Date.now() > deadline) return { held: false, reason: 'busy' };
+    if (Date.now() > deadline) return { held: false, reason: "busy" };
     await sleep(POLL_MS, options.signal);
   }
   try {
@@ -169,9 +212,9 @@ export async function withLock<T>(dir: string, key: string, options: LockOptions
 function tryCreate(path: string, content: string): boolean {
   let fd: number;
   try {
-    fd = openSync(path, 'wx', 0o600);
+    fd = openSync(path, "wx", 0o600);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
     throw error;
   }
   try {
@@ -188,7 +231,13 @@ function tryCreate(path: string, content: string): boolean {
 }
 
 /** Replaces the stale lock `seen` with ours, atomically; true if ours is the one that stayed. */
-async function takeOver(path: string, seen: string | undefined, content: string, id: string, signal?: AbortSignal): Promise<boolean> {
+async function takeOver(
+  path: string,
+  seen: string | undefined,
+  content: string,
+  id: string,
+  signal?: AbortSignal,
+): Promise<boolean> {
   const temporary = writeTemporary(path, content);
   try {
     // Someone else took it over (or released it) since we judged it: judge again.
@@ -203,7 +252,11 @@ async function takeOver(path: string, seen: string | undefined, content: string,
   return holderOf(readSmallFile(path))?.id === id;
 }
 
-function isStale(path: string, text: string | undefined, staleMs: number): boolean {
+function isStale(
+  path: string,
+  text: string | undefined,
+  staleMs: number,
+): boolean {
   const holder = holderOf(text);
   if (!holder) {
     // Empty (a full disk), garbage, unreadable or not a regular file: no live holder can be
@@ -215,7 +268,7 @@ function isStale(path: string, text: string | undefined, staleMs: number): boole
     process.kill(holder.pid, 0);
     return false;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
   }
 }
 
@@ -224,7 +277,14 @@ function holderOf(text: string | undefined): LockHolder | undefined {
   if (!text) return undefined;
   try {
     const holder = JSON.parse(text) as Partial<LockHolder> | null;
-    if (holder && typeof holder === 'object' && Number.isInteger(holder.pid) && (holder.pid as number) > 0 && typeof holder.at === 'number') return holder as LockHolder;
+    if (
+      holder &&
+      typeof holder === "object" &&
+      Number.isInteger(holder.pid) &&
+      (holder.pid as number) > 0 &&
+      typeof holder.at === "number"
+    )
+      return holder as LockHolder;
   } catch {
     // Not JSON: nobody's.
   }
@@ -235,7 +295,10 @@ function holderOf(text: string | undefined): LockHolder | undefined {
 function readSmallFile(path: string): string | undefined {
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    fd = openSync(
+      path,
+      constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK,
+    );
   } catch {
     return undefined;
   }
@@ -249,7 +312,7 @@ function readSmallFile(path: string): string | undefined {
       if (read === 0) break;
       length += read;
     }
-    return buffer.subarray(0, length).toString('utf8');
+    return buffer.subarray(0, length).toString("utf8");
   } catch {
     return undefined;
   } finally {
@@ -259,8 +322,8 @@ function readSmallFile(path: string): string | undefined {
 
 /** Writes content to a fresh 0600 file beside path (`wx`, a random name) and returns its name; removes it if the write fails. */
 function writeTemporary(path: string, content: string): string {
-  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const fd = openSync(temporary, 'wx', 0o600);
+  const temporary = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  const fd = openSync(temporary, "wx", 0o600);
   try {
     writeFully(fd, Buffer.from(content));
     closeSync(fd);
@@ -274,7 +337,8 @@ function writeTemporary(path: string, content: string): string {
 
 /** write(2) may write less than asked: loop until all of it is out. */
 export function writeFully(fd: number, buffer: Buffer): void {
-  for (let offset = 0; offset < buffer.length; ) offset += writeSync(fd, buffer, offset);
+  for (let offset = 0; offset < buffer.length;)
+    offset += writeSync(fd, buffer, offset);
 }
 
 function modifiedAt(path: string): number {
@@ -315,10 +379,10 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return resolve();
     const done = () => {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
+      signal?.removeEventListener("abort", done);
       resolve();
     };
     const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
+    signal?.addEventListener("abort", done, { once: true });
   });
 }

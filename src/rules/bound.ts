@@ -6,19 +6,19 @@
 // Only repetitions outside groups are bounded: inside a repeated group (`(a+)+`) a counted
 // repetition would make the pattern too large for the linear engine to take over, and then the
 // backtracking one runs it catastrophically.
-import { classEnd, escapeEnd } from './casefold.js';
+import { classEnd, escapeEnd } from "./casefold.js";
 
 export const GAP = 1024;
 
 export function boundRepetitions(pattern: string): string {
-  let out = '';
+  let out = "";
   let depth = 0;
-  for (let i = 0; i < pattern.length; ) {
+  for (let i = 0; i < pattern.length;) {
     const atomEnd = singleAtomEnd(pattern, i);
     if (atomEnd === undefined) {
       // A group opener or anything else: copied as it is.
-      if (pattern[i] === '(') depth++;
-      else if (pattern[i] === ')') depth--;
+      if (pattern[i] === "(") depth++;
+      else if (pattern[i] === ")") depth--;
       out += pattern[i];
       i++;
       continue;
@@ -26,8 +26,8 @@ export function boundRepetitions(pattern: string): string {
     out += pattern.slice(i, atomEnd);
     i = atomEnd;
     const q = pattern[i];
-    if (depth === 0 && (q === '*' || q === '+')) {
-      out += `{${q === '*' ? 0 : 1},${GAP}}`;
+    if (depth === 0 && (q === "*" || q === "+")) {
+      out += `{${q === "*" ? 0 : 1},${GAP}}`;
       i++;
     }
   }
@@ -37,8 +37,19 @@ export function boundRepetitions(pattern: string): string {
 /** End of a one-character atom (class, escape, `.`, literal) at i; undefined for syntax characters. */
 function singleAtomEnd(pattern: string, i: number): number | undefined {
   const ch = pattern[i]!;
-  if (ch === '\\') return escapeEnd(pattern, i);
-  if (ch === '[') return classEnd(pattern, i) + 1;
-  if (ch === '(' || ch === ')' || ch === '|' || ch === '*' || ch === '+' || ch === '?' || ch === '{' || ch === '^' || ch === '$') return undefined;
+  if (ch === "\\") return escapeEnd(pattern, i);
+  if (ch === "[") return classEnd(pattern, i) + 1;
+  if (
+    ch === "(" ||
+    ch === ")" ||
+    ch === "|" ||
+    ch === "*" ||
+    ch === "+" ||
+    ch === "?" ||
+    ch === "{" ||
+    ch === "^" ||
+    ch === "$"
+  )
+    return undefined;
   return i + 1;
 }

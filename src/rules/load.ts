@@ -1,12 +1,12 @@
 // Finds rule sources, reads and validates them, and compiles them in layering order:
 // built-in → user folder → AUTHWRAP_CLASSIFIERS → --classifiers.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { AuthwrapError } from '../errors.js';
-import { compileRuleFile, type RuleOrigin, type ToolRules } from './compile.js';
-import { checkRuleFolders, readRuleSource } from './source-check.js';
-import { chooseTool, GENERIC_TOOL, mergeRuleFiles } from './select.js';
-import type { RuleExample, RuleFile } from './schema.js';
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { AuthwrapError } from "../errors.js";
+import { compileRuleFile, type RuleOrigin, type ToolRules } from "./compile.js";
+import { checkRuleFolders, readRuleSource } from "./source-check.js";
+import { chooseTool, GENERIC_TOOL, mergeRuleFiles } from "./select.js";
+import type { RuleExample, RuleFile } from "./schema.js";
 
 const RULE_FILE = /\.(ya?ml|json)$/i;
 
@@ -35,10 +35,24 @@ export interface RuleSources {
 /** Compiled rules of every source, examples included (for the verbs). */
 export async function loadRules(sources: RuleSources): Promise<ToolRules[]> {
   const entries = await readRuleSources(sources);
-  const examples = readJson<PrebuiltExamples>(sources.builtinPath.replace(/\.json$/, '-examples.json')) ?? {};
+  const examples =
+    readJson<PrebuiltExamples>(
+      sources.builtinPath.replace(/\.json$/, "-examples.json"),
+    ) ?? {};
   return entries.map(({ source, file, sha256, origin }) => {
-    const withExamples = examples[source] ? { ...file, rules: file.rules.map((rule) => ({ ...rule, examples: examples[source]![rule.id] ?? rule.examples })) } : file;
-    return compileRuleFile(withExamples, source, { sha256, origin: origin ?? 'builtin' });
+    const withExamples = examples[source]
+      ? {
+          ...file,
+          rules: file.rules.map((rule) => ({
+            ...rule,
+            examples: examples[source]![rule.id] ?? rule.examples,
+          })),
+        }
+      : file;
+    return compileRuleFile(withExamples, source, {
+      sha256,
+      origin: origin ?? "builtin",
+    });
   });
 }
 
@@ -47,32 +61,74 @@ export async function loadRules(sources: RuleSources): Promise<ToolRules[]> {
  * command's tool and the generic ones are compiled; users' files always are, so a broken one is
  * reported before anything runs.
  */
-export async function loadRulesFor(sources: RuleSources, command: string, toolOverride?: string): Promise<ToolRules[]> {
+export async function loadRulesFor(
+  sources: RuleSources,
+  command: string,
+  toolOverride?: string,
+): Promise<ToolRules[]> {
   const entries = await readRuleSources(sources);
-  const tool = chooseTool(entries.map((entry) => entry.file), command, toolOverride);
-  const needed = entries.filter(({ file, builtin }) => !builtin || file.kind === 'vocabulary' || file.tool === tool || file.tool === GENERIC_TOOL);
-  return mergeRuleFiles(needed.map(({ source, file, sha256, origin }) => compileRuleFile(file, source, { sha256, origin: origin ?? 'builtin' })));
+  const tool = chooseTool(
+    entries.map((entry) => entry.file),
+    command,
+    toolOverride,
+  );
+  const needed = entries.filter(
+    ({ file, builtin }) =>
+      !builtin ||
+      file.kind === "vocabulary" ||
+      file.tool === tool ||
+      file.tool === GENERIC_TOOL,
+  );
+  return mergeRuleFiles(
+    needed.map(({ source, file, sha256, origin }) =>
+      compileRuleFile(file, source, { sha256, origin: origin ?? "builtin" }),
+    ),
+  );
 }
 
 /** Every rule file in layering order, read and validated but not compiled. */
-export async function readRuleSources(sources: RuleSources): Promise<RuleFileEntry[]> {
+export async function readRuleSources(
+  sources: RuleSources,
+): Promise<RuleFileEntry[]> {
   const entries = readPrebuilt(sources.builtinPath);
   // The folders are checked like the files: a folder others can write lets them swap a file in.
   const userFiles: Array<[string, RuleOrigin]> = [
-    ...(sources.userDir ? checkedList(sources.userDir, false, 2).map((p) => [p, 'user'] as [string, RuleOrigin]) : []),
-    ...(sources.projectDir ? checkedList(sources.projectDir, false, 2).map((p) => [p, 'project'] as [string, RuleOrigin]) : []),
-    ...sources.extraPaths.flatMap((path) => checkedList(path, true, 1).map((p) => [p, 'extra'] as [string, RuleOrigin])),
+    ...(sources.userDir
+      ? checkedList(sources.userDir, false, 2).map(
+          (p) => [p, "user"] as [string, RuleOrigin],
+        )
+      : []),
+    ...(sources.projectDir
+      ? checkedList(sources.projectDir, false, 2).map(
+          (p) => [p, "project"] as [string, RuleOrigin],
+        )
+      : []),
+    ...sources.extraPaths.flatMap((path) =>
+      checkedList(path, true, 1).map(
+        (p) => [p, "extra"] as [string, RuleOrigin],
+      ),
+    ),
   ];
   for (const [path, origin] of userFiles) {
     const loaded = await readRuleFileWithHash(path);
-    entries.push({ source: path, file: loaded.file, sha256: loaded.sha256, origin });
+    entries.push({
+      source: path,
+      file: loaded.file,
+      sha256: loaded.sha256,
+      origin,
+    });
   }
   return entries;
 }
 
-function checkedList(path: string, mustExist: boolean, levels: number): string[] {
+function checkedList(
+  path: string,
+  mustExist: boolean,
+  levels: number,
+): string[] {
   const files = listRuleFiles(path, mustExist);
-  if (files.length > 0) checkRuleFolders(files[0] === path ? dirname(path) : path, levels);
+  if (files.length > 0)
+    checkRuleFolders(files[0] === path ? dirname(path) : path, levels);
   return files;
 }
 
@@ -81,10 +137,14 @@ export async function readRuleFile(path: string): Promise<RuleFile> {
   return (await readRuleFileWithHash(path)).file;
 }
 
-async function readRuleFileWithHash(path: string): Promise<{ file: RuleFile; sha256: string }> {
+async function readRuleFileWithHash(
+  path: string,
+): Promise<{ file: RuleFile; sha256: string }> {
   const { text, sha256 } = readRuleSource(path);
-  const raw = /\.json$/i.test(path) ? parseJson(text, path) : await parseYaml(text, path);
-  const { validateRuleFile } = await import('./validate.js');
+  const raw = /\.json$/i.test(path)
+    ? parseJson(text, path)
+    : await parseYaml(text, path);
+  const { validateRuleFile } = await import("./validate.js");
   return { file: validateRuleFile(raw, path), sha256 };
 }
 
@@ -94,7 +154,12 @@ export function listRuleFiles(path: string, mustExist: boolean): string[] {
   try {
     stats = statSync(path);
   } catch {
-    if (mustExist) throw new AuthwrapError('UNREADABLE_FILE', `${path}: no such rule file or folder`, { file: path });
+    if (mustExist)
+      throw new AuthwrapError(
+        "UNREADABLE_FILE",
+        `${path}: no such rule file or folder`,
+        { file: path },
+      );
     return [];
   }
   if (!stats.isDirectory()) return [path];
@@ -106,13 +171,18 @@ export function listRuleFiles(path: string, mustExist: boolean): string[] {
 
 function readPrebuilt(path: string): RuleFileEntry[] {
   const entries = readJson<RuleFileEntry[]>(path);
-  if (!entries) throw new AuthwrapError('UNREADABLE_FILE', `${path}: built-in rules are missing or unreadable; run \`npm run build\``, { file: path });
+  if (!entries)
+    throw new AuthwrapError(
+      "UNREADABLE_FILE",
+      `${path}: built-in rules are missing or unreadable; run \`npm run build\``,
+      { file: path },
+    );
   return entries.map((entry) => ({ ...entry, builtin: true }));
 }
 
 function readJson<T>(path: string): T | undefined {
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as T;
+    return JSON.parse(readFileSync(path, "utf8")) as T;
   } catch {
     return undefined;
   }
@@ -122,16 +192,24 @@ function parseJson(text: string, path: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new AuthwrapError('INVALID_RULES', `${path}: not valid JSON (${(error as Error).message})`, { file: path });
+    throw new AuthwrapError(
+      "INVALID_RULES",
+      `${path}: not valid JSON (${(error as Error).message})`,
+      { file: path },
+    );
   }
 }
 
 async function parseYaml(text: string, path: string): Promise<unknown> {
-  const { parse } = await import('./yaml.js');
+  const { parse } = await import("./yaml.js");
   try {
     return parse(text, { prettyErrors: true });
   } catch (error) {
-    const firstLine = (error as Error).message.split('\n')[0];
-    throw new AuthwrapError('INVALID_RULES', `${path}: not valid YAML (${firstLine})`, { file: path });
+    const firstLine = (error as Error).message.split("\n")[0];
+    throw new AuthwrapError(
+      "INVALID_RULES",
+      `${path}: not valid YAML (${firstLine})`,
+      { file: path },
+    );
   }
 }

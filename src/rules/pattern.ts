@@ -1,8 +1,8 @@
 // Rule patterns → RegExps, refusing what cannot run in linear time, with messages that name
 // the file, the rule and the field.
-import { AuthwrapError } from '../errors.js';
-import { boundRepetitions } from './bound.js';
-import { foldCase } from './casefold.js';
+import { AuthwrapError } from "../errors.js";
+import { boundRepetitions } from "./bound.js";
+import { foldCase } from "./casefold.js";
 
 export interface PatternPlace {
   file: string;
@@ -12,35 +12,44 @@ export interface PatternPlace {
 
 /** Features V8's linear-time engine cannot run; without them no pattern can hang authwrap. */
 const NON_LINEAR_FEATURES: Array<[RegExp, string]> = [
-  [/\\[1-9]|\\k</, 'backreferences'],
-  [/\(\?<?[=!]/, 'lookahead or lookbehind'],
+  [/\\[1-9]|\\k</, "backreferences"],
+  [/\(\?<?[=!]/, "lookahead or lookbehind"],
 ];
 
-export function buildRegExp(pattern: string, flags: string, where: PatternPlace): RegExp {
+export function buildRegExp(
+  pattern: string,
+  flags: string,
+  where: PatternPlace,
+): RegExp {
   for (const [feature, name] of NON_LINEAR_FEATURES) {
     if (feature.test(pattern)) {
       throw new AuthwrapError(
-        'INVALID_RULES',
+        "INVALID_RULES",
         `${where.file} › rule ${where.rule} › ${where.field}: ${name} are not allowed; rule patterns must run in linear time (plain groups, classes, alternation and repetition are fine)`,
         { ...where, value: pattern },
       );
     }
   }
-  if (flags.includes('u')) {
+  if (flags.includes("u")) {
     throw new AuthwrapError(
-      'INVALID_RULES',
+      "INVALID_RULES",
       `${where.file} › rule ${where.rule} › ${where.field}: flag u is not allowed; V8's linear-time engine cannot run unicode-mode patterns (use i, m, s)`,
       { ...where, value: flags },
     );
   }
   // V8's linear-time engine refuses `i`, so case-insensitivity is spelled out as classes.
-  const source = boundRepetitions(flags.includes('i') ? foldCase(pattern) : pattern);
+  const source = boundRepetitions(
+    flags.includes("i") ? foldCase(pattern) : pattern,
+  );
   try {
-    return new RegExp(source, flags.replace('i', ''));
+    return new RegExp(source, flags.replace("i", ""));
   } catch (error) {
-    const reason = (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '');
+    const reason = (error as Error).message.replace(
+      /^Invalid regular expression: \/.*\/[a-z]*: /,
+      "",
+    );
     throw new AuthwrapError(
-      'INVALID_RULES',
+      "INVALID_RULES",
       `${where.file} › rule ${where.rule} › ${where.field}: ${reason.toLowerCase()}; expected a JavaScript regular expression`,
       { ...where, value: pattern },
     );
@@ -49,5 +58,7 @@ export function buildRegExp(pattern: string, flags: string, where: PatternPlace)
 
 /** Names of the named groups in a pattern. */
 export function namedGroups(pattern: string): string[] {
-  return [...pattern.matchAll(/\(\?<([A-Za-z_][A-Za-z0-9_]*)>/g)].map((match) => match[1]!);
+  return [...pattern.matchAll(/\(\?<([A-Za-z_][A-Za-z0-9_]*)>/g)].map(
+    (match) => match[1]!,
+  );
 }

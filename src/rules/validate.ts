@@ -1,15 +1,49 @@
 // zod validation of a parsed rule file, with messages that name file › rule › field and
 // suggest the nearest valid key. Loaded only when a user's rule file is read.
-import type { z } from 'zod';
-import { AuthwrapError } from '../errors.js';
-import { ruleFileSchema, type RuleFile } from './schema.js';
-import { nearest } from '../suggest.js';
+import type { z } from "zod";
+import { AuthwrapError } from "../errors.js";
+import { ruleFileSchema, type RuleFile } from "./schema.js";
+import { nearest } from "../suggest.js";
 
 const KNOWN_KEYS = [
-  '$schema', 'version', 'tool', 'description', 'commands', 'refresh_command', 'hint', 'env_vars', 'context', 'rules',
-  'id', 'code', 'when', 'message', 'fields', 'ambiguous', 'retryable', 'examples',
-  'exit_code', 'stdout', 'stderr', 'output', 'json', 'pattern', 'flags', 'path', 'stream', 'equals', 'in',
-  'name', 'source', 'args', 'env', 'expect', 'expires_at', 'required_permission', 'detail', 'arg',
+  "$schema",
+  "version",
+  "tool",
+  "description",
+  "commands",
+  "refresh_command",
+  "hint",
+  "env_vars",
+  "context",
+  "rules",
+  "id",
+  "code",
+  "when",
+  "message",
+  "fields",
+  "ambiguous",
+  "retryable",
+  "examples",
+  "exit_code",
+  "stdout",
+  "stderr",
+  "output",
+  "json",
+  "pattern",
+  "flags",
+  "path",
+  "stream",
+  "equals",
+  "in",
+  "name",
+  "source",
+  "args",
+  "env",
+  "expect",
+  "expires_at",
+  "required_permission",
+  "detail",
+  "arg",
 ];
 
 export function validateRuleFile(raw: unknown, path: string): RuleFile {
@@ -17,23 +51,42 @@ export function validateRuleFile(raw: unknown, path: string): RuleFile {
   if (result.success) return result.data;
   const issue = mostSpecific(result.error.issues);
   const { rule, field } = locate(raw, issue.path);
-  const where = [path, rule ? `rule ${rule}` : undefined, field || (rule ? undefined : '(top level)')].filter(Boolean).join(' › ');
-  throw new AuthwrapError('INVALID_RULES', `${where}: ${describeIssue(issue, raw)}`, { file: path, rule, field });
+  const where = [
+    path,
+    rule ? `rule ${rule}` : undefined,
+    field || (rule ? undefined : "(top level)"),
+  ]
+    .filter(Boolean)
+    .join(" › ");
+  throw new AuthwrapError(
+    "INVALID_RULES",
+    `${where}: ${describeIssue(issue, raw)}`,
+    { file: path, rule, field },
+  );
 }
 
 /** Turns `rules.2.when.stderr` into the rule's id and the field path inside it. */
-function locate(raw: unknown, path: PropertyKey[]): { rule?: string; field: string } {
-  if (path[0] === 'rules' && typeof path[1] === 'number') {
+function locate(
+  raw: unknown,
+  path: PropertyKey[],
+): { rule?: string; field: string } {
+  if (path[0] === "rules" && typeof path[1] === "number") {
     const rules = (raw as { rules?: Array<{ id?: unknown }> }).rules;
     const id = rules?.[path[1]]?.id;
-    const rule = typeof id === 'string' && id ? id : `#${path[1] + 1}`;
+    const rule = typeof id === "string" && id ? id : `#${path[1] + 1}`;
     return { rule, field: formatPath(path.slice(2)) };
   }
   return { field: formatPath(path) };
 }
 
 function formatPath(path: PropertyKey[]): string {
-  return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`)).join('');
+  return path
+    .map((key, i) =>
+      typeof key === "number"
+        ? `[${key}]`
+        : `${i === 0 ? "" : "."}${String(key)}`,
+    )
+    .join("");
 }
 
 type Issue = z.core.$ZodIssue;
@@ -43,38 +96,58 @@ type Issue = z.core.$ZodIssue;
  * key it stands for, and inside a union the branch whose shape was meant, not the first one.
  */
 function mostSpecific(issues: Issue[], prefix: PropertyKey[] = []): Issue {
-  const ranked = [...issues].sort((a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'));
+  const ranked = [...issues].sort(
+    (a, b) =>
+      Number(b.code === "unrecognized_keys") -
+      Number(a.code === "unrecognized_keys"),
+  );
   const issue = ranked[0]!;
   const path = [...prefix, ...issue.path];
-  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
-    const meant = issue.errors.find((branch) => !branch.every((inner) => inner.code === 'invalid_type' && inner.path.length === 0));
+  if (issue.code === "invalid_union" && issue.errors.length > 0) {
+    const meant = issue.errors.find(
+      (branch) =>
+        !branch.every(
+          (inner) => inner.code === "invalid_type" && inner.path.length === 0,
+        ),
+    );
     if (meant && meant.length > 0) return mostSpecific(meant, path);
   }
   return { ...issue, path } as Issue;
 }
 
 function describeIssue(issue: Issue, raw: unknown): string {
-  if (issue.code === 'unrecognized_keys') {
+  if (issue.code === "unrecognized_keys") {
     return issue.keys
       .map((key) => {
         const near = nearest(key, KNOWN_KEYS);
-        return `unknown key "${key}"${near ? `; did you mean "${near}"?` : ''}`;
+        return `unknown key "${key}"${near ? `; did you mean "${near}"?` : ""}`;
       })
-      .join('; ');
+      .join("; ");
   }
-  if (issue.code === 'invalid_value' && 'values' in issue) {
+  if (issue.code === "invalid_value" && "values" in issue) {
     const allowed = issue.values.map((v) => String(v));
     const input = valueAt(raw, issue.path);
-    const got = input === undefined ? '' : ` "${String(input)}"`;
-    const near = typeof input === 'string' ? nearest(input, allowed) : undefined;
-    return `invalid value${got}; expected one of ${allowed.join(', ')}${near ? ` (did you mean "${near}"?)` : ''}`;
+    const got = input === undefined ? "" : ` "${String(input)}"`;
+    const near =
+      typeof input === "string" ? nearest(input, allowed) : undefined;
+    return `invalid value${got}; expected one of ${allowed.join(", ")}${near ? ` (did you mean "${near}"?)` : ""}`;
   }
-  if (issue.code === 'invalid_union') return 'not an accepted form; see `authwrap schema classifier`';
-  return issue.message.replace(/^Invalid input: /, '').replace(/^expected object, received undefined$/, 'missing; expected an object');
+  if (issue.code === "invalid_union")
+    return "not an accepted form; see `authwrap schema classifier`";
+  return issue.message
+    .replace(/^Invalid input: /, "")
+    .replace(
+      /^expected object, received undefined$/,
+      "missing; expected an object",
+    );
 }
 
 function valueAt(raw: unknown, path: PropertyKey[]): unknown {
   let value = raw;
-  for (const key of path) value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  for (const key of path)
+    value =
+      value !== null && typeof value === "object"
+        ? (value as Record<PropertyKey, unknown>)[key]
+        : undefined;
   return value;
 }

@@ -2,15 +2,15 @@
 // This is the hot path, so it spawns with node:child_process directly: loading execa costs
 // more start-up time than the whole rest of authwrap (see docs/BENCHMARKS.md). The re-auth,
 // which runs only on an expiry, uses execa.
-import { spawn, type ChildProcess } from 'node:child_process';
-import type { Writable } from 'node:stream';
-import { createOutputWindow } from './windows.js';
-import { drainPipes } from './drain.js';
-import { createHoldback } from './holdback.js';
-import { deliveredByTerminal, onStopSignals } from './signals.js';
-import { createDataSink } from './data-sink.js';
-import type { StdinTape } from './stdin-tape.js';
-import type { Attempt, Mode } from '../types.js';
+import { spawn, type ChildProcess } from "node:child_process";
+import type { Writable } from "node:stream";
+import { createOutputWindow } from "./windows.js";
+import { drainPipes } from "./drain.js";
+import { createHoldback } from "./holdback.js";
+import { deliveredByTerminal, onStopSignals } from "./signals.js";
+import { createDataSink } from "./data-sink.js";
+import type { StdinTape } from "./stdin-tape.js";
+import type { Attempt, Mode } from "../types.js";
 
 export interface RunTarget {
   command: string;
@@ -34,19 +34,22 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
   let child: ChildProcess;
   try {
     child = spawn(target.command, target.args, {
-      stdio: [target.stdin ? 'pipe' : 'inherit', 'pipe', 'pipe'],
+      stdio: [target.stdin ? "pipe" : "inherit", "pipe", "pipe"],
       env: target.env as NodeJS.ProcessEnv,
     });
   } catch (error) {
     // Node throws, instead of emitting 'error', for every errno but a few (ENOTDIR, E2BIG, ELOOP, ETXTBSY...).
     const code = (error as NodeJS.ErrnoException).code;
-    if (typeof code !== 'string' || !/^E[A-Z0-9]+$/.test(code)) throw error;
+    if (typeof code !== "string" || !/^E[A-Z0-9]+$/.test(code)) throw error;
     return notStarted(code, started, startedAt);
   }
   const exited = waitForExit(child);
   const stdoutWindow = createOutputWindow();
   const stderrWindow = createOutputWindow();
-  const data = target.mode === 'json' ? createDataSink(target.dataLimit, target.stateDir) : undefined;
+  const data =
+    target.mode === "json"
+      ? createDataSink(target.dataLimit, target.stateDir)
+      : undefined;
   let outputClosed = false;
 
   if (child.stdin && target.stdin) target.stdin.attach(child.stdin);
@@ -54,7 +57,8 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
   let interrupted: NodeJS.Signals | null = null;
   const stopDrain = new AbortController();
   // A person may be typing at the terminal; see signals.ts for when a signal is passed on.
-  const atTerminal = target.stdin === null || isTTY(target.stdout) || isTTY(target.stderr);
+  const atTerminal =
+    target.stdin === null || isTTY(target.stdout) || isTTY(target.stderr);
   const removeSignals = onStopSignals((signal) => {
     interrupted ??= signal;
     // Once the child is gone a signal can only mean "stop waiting": for pipes a grandchild still holds.
@@ -64,30 +68,38 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
   const onCallerGone = () => {
     // The reader went away (`| head -1`): stop the child the way a shell pipe would.
     outputClosed = true;
-    child.kill('SIGPIPE');
+    child.kill("SIGPIPE");
   };
 
   const stdoutSink = data ? undefined : target.stdout;
-  const holdback = !data && target.holdStdout ? createHoldback(target.holdStdout) : undefined;
-  child.stdout?.on('data', (chunk: Buffer) => {
+  const holdback =
+    !data && target.holdStdout ? createHoldback(target.holdStdout) : undefined;
+  child.stdout?.on("data", (chunk: Buffer) => {
     stdoutWindow.push(chunk);
     if (data) data.push(chunk);
-    else if (!outputClosed) relay(holdback ? holdback.push(chunk) : [chunk], child.stdout!, stdoutSink!);
+    else if (!outputClosed)
+      relay(
+        holdback ? holdback.push(chunk) : [chunk],
+        child.stdout!,
+        stdoutSink!,
+      );
   });
-  child.stderr?.on('data', (chunk: Buffer) => {
+  child.stderr?.on("data", (chunk: Buffer) => {
     stderrWindow.push(chunk);
     if (!outputClosed) relay([chunk], child.stderr!, target.stderr);
   });
   const onStdoutError = (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') onCallerGone();
+    if (error.code === "EPIPE" || error.code === "ERR_STREAM_DESTROYED")
+      onCallerGone();
   };
-  target.stdout.on('error', onStdoutError);
+  target.stdout.on("error", onStdoutError);
 
   const result = await exited;
   childExited = true;
-  if (!result.spawnError) await drainPipes([child.stdout, child.stderr], stopDrain.signal);
+  if (!result.spawnError)
+    await drainPipes([child.stdout, child.stderr], stopDrain.signal);
   removeSignals();
-  target.stdout.off('error', onStdoutError);
+  target.stdout.off("error", onStdoutError);
   target.stdin?.detach();
   data?.close();
 
@@ -110,28 +122,49 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
   };
 }
 
-function notStarted(spawnError: string, started: number, startedAt: number): Attempt {
+function notStarted(
+  spawnError: string,
+  started: number,
+  startedAt: number,
+): Attempt {
   const empty = createOutputWindow().read();
   return {
-    exitCode: null, signal: null, spawnError, stdout: empty, stderr: empty, data: null, dataTruncated: false,
-    dataFile: null, dataFileError: null, durationMs: performance.now() - started, startedAt, outputClosed: false, interrupted: null,
+    exitCode: null,
+    signal: null,
+    spawnError,
+    stdout: empty,
+    stderr: empty,
+    data: null,
+    dataTruncated: false,
+    dataFile: null,
+    dataFileError: null,
+    durationMs: performance.now() - started,
+    startedAt,
+    outputClosed: false,
+    interrupted: null,
   };
 }
 
 interface ExitResult {
   exitCode: number | null;
   signal: string | null;
-  spawnError: Attempt['spawnError'];
+  spawnError: Attempt["spawnError"];
 }
 
 /** Resolves once the child has exited (its pipes may still be open: see drain.ts), or failed to start. */
 function waitForExit(child: ChildProcess): Promise<ExitResult> {
   return new Promise((resolve) => {
-    child.once('error', (error: NodeJS.ErrnoException) => {
+    child.once("error", (error: NodeJS.ErrnoException) => {
       // A failure to start (ENOENT, EACCES; EAGAIN, EMFILE when the system is short of processes or files).
-      resolve({ exitCode: null, signal: null, spawnError: error.code ?? 'EUNKNOWN' });
+      resolve({
+        exitCode: null,
+        signal: null,
+        spawnError: error.code ?? "EUNKNOWN",
+      });
     });
-    child.once('exit', (code, signal) => resolve({ exitCode: code, signal, spawnError: null }));
+    child.once("exit", (code, signal) =>
+      resolve({ exitCode: code, signal, spawnError: null }),
+    );
   });
 }
 
@@ -140,11 +173,15 @@ function isTTY(stream: Writable): boolean {
 }
 
 /** Writes chunks on, pausing the source while the destination is full. */
-function relay(chunks: Buffer[], source: NodeJS.ReadableStream, destination: Writable): void {
+function relay(
+  chunks: Buffer[],
+  source: NodeJS.ReadableStream,
+  destination: Writable,
+): void {
   let full = false;
   for (const chunk of chunks) full = !destination.write(chunk) || full;
   if (full) {
     source.pause();
-    destination.once('drain', () => source.resume());
+    destination.once("drain", () => source.resume());
   }
 }

@@ -1,10 +1,15 @@
 // Keeps the child's stdout for `data` in --json mode up to a limit; past it, the whole stream
 // goes to a private file (0600 in a 0700 folder) whose path the envelope gives, so nothing is lost.
 // Such files expire: creating one removes those older than a day.
-import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
-import { join } from 'node:path';
-import { openStateDir, removeQuietly, sweep, writeFully } from '../reauth/state.js';
+import { randomBytes } from "node:crypto";
+import { closeSync, mkdirSync, openSync } from "node:fs";
+import { join } from "node:path";
+import {
+  openStateDir,
+  removeQuietly,
+  sweep,
+  writeFully,
+} from "../reauth/state.js";
 
 /** Spill files older than this are removed when a new one is created. */
 export const SPILL_MAX_AGE_MS = 24 * 60 * 60_000;
@@ -33,11 +38,18 @@ export function createDataSink(limit: number, stateDir: string): DataSink {
     if (failure) return;
     try {
       if (fd === undefined) {
-        const dir = join(openStateDir(stateDir), 'outputs');
+        const dir = join(openStateDir(stateDir), "outputs");
         mkdirSync(dir, { recursive: true, mode: 0o700 });
-        sweep(dir, (name) => name.startsWith('stdout-') && name.endsWith('.out'), SPILL_MAX_AGE_MS);
-        path = join(dir, `stdout-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}-${randomBytes(3).toString('hex')}.out`);
-        fd = openSync(path, 'wx', 0o600);
+        sweep(
+          dir,
+          (name) => name.startsWith("stdout-") && name.endsWith(".out"),
+          SPILL_MAX_AGE_MS,
+        );
+        path = join(
+          dir,
+          `stdout-${new Date().toISOString().replace(/[:.]/g, "-")}-${process.pid}-${randomBytes(3).toString("hex")}.out`,
+        );
+        fd = openSync(path, "wx", 0o600);
         for (const earlier of kept) writeFully(fd, earlier);
       }
       writeFully(fd, chunk);

@@ -9,12 +9,14 @@
 //   terminal's foreground process group (a background job).
 // The price: `kill -INT <authwrap pid>` from elsewhere while authwrap runs in the foreground of
 // a terminal does not reach the child, as with a shell; SIGTERM does.
-import { readFileSync } from 'node:fs';
+import { readFileSync } from "node:fs";
 
-export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
+export const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const;
 
 /** Handles the stop signals (they no longer end authwrap at once) until the returned function is called. */
-export function onStopSignals(handler: (signal: NodeJS.Signals) => void): () => void {
+export function onStopSignals(
+  handler: (signal: NodeJS.Signals) => void,
+): () => void {
   for (const signal of STOP_SIGNALS) process.on(signal, handler);
   return () => {
     for (const signal of STOP_SIGNALS) process.off(signal, handler);
@@ -22,18 +24,23 @@ export function onStopSignals(handler: (signal: NodeJS.Signals) => void): () => 
 }
 
 /** Whether a child in our process group already got this signal from the terminal. */
-export function deliveredByTerminal(signal: NodeJS.Signals, atTerminal: boolean): boolean {
-  if (signal !== 'SIGINT' && signal !== 'SIGQUIT') return false;
+export function deliveredByTerminal(
+  signal: NodeJS.Signals,
+  atTerminal: boolean,
+): boolean {
+  if (signal !== "SIGINT" && signal !== "SIGQUIT") return false;
   return atTerminal && inForegroundGroup() !== false;
 }
 
 /** Linux: whether we are in the foreground process group of our controlling terminal; null where that cannot be read. */
 function inForegroundGroup(): boolean | null {
   try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const stat = readFileSync("/proc/self/stat", "utf8");
     // After the command name, which may hold spaces and parentheses: state ppid pgrp session tty_nr tpgid.
-    const [, , pgrp, , ttyNr, tpgid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ttyNr !== '0' && tpgid === pgrp;
+    const [, , pgrp, , ttyNr, tpgid] = stat
+      .slice(stat.lastIndexOf(")") + 2)
+      .split(" ");
+    return ttyNr !== "0" && tpgid === pgrp;
   } catch {
     return null;
   }

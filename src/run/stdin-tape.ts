@@ -1,6 +1,6 @@
 // Forwards the caller's stdin to the child while keeping a bounded copy, so a retry after
 // re-auth sees the same input: the kept bytes first, then whatever is still unread.
-import type { Readable, Writable } from 'node:stream';
+import type { Readable, Writable } from "node:stream";
 
 export const STDIN_REPLAY_LIMIT = 16 * 1024 * 1024;
 
@@ -14,7 +14,10 @@ export interface StdinTape {
   close(): void;
 }
 
-export function createStdinTape(source: Readable, limit = STDIN_REPLAY_LIMIT): StdinTape {
+export function createStdinTape(
+  source: Readable,
+  limit = STDIN_REPLAY_LIMIT,
+): StdinTape {
   const kept: Buffer[] = [];
   let keptBytes = 0;
   let overflowed = false;
@@ -31,23 +34,23 @@ export function createStdinTape(source: Readable, limit = STDIN_REPLAY_LIMIT): S
     }
     if (target && !target.write(chunk)) {
       source.pause();
-      target.once('drain', () => source.resume());
+      target.once("drain", () => source.resume());
     }
   };
   const onEnd = () => {
     ended = true;
     target?.end();
   };
-  source.on('data', onData);
-  source.on('end', onEnd);
-  source.on('error', onEnd);
+  source.on("data", onData);
+  source.on("end", onEnd);
+  source.on("error", onEnd);
   source.pause();
 
   return {
     attach(next) {
       target = next;
       // A child that exits without reading its input is normal: EPIPE here is not an error.
-      next.on('error', () => {});
+      next.on("error", () => {});
       for (const chunk of kept) next.write(chunk);
       if (ended) next.end();
       else source.resume();
@@ -58,7 +61,7 @@ export function createStdinTape(source: Readable, limit = STDIN_REPLAY_LIMIT): S
     },
     canReplay: () => !overflowed,
     close() {
-      source.off('data', onData);
+      source.off("data", onData);
       source.destroy();
     },
   };

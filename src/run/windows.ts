@@ -1,4 +1,4 @@
-import type { OutputText } from '../types.js';
+import type { OutputText } from "../types.js";
 
 /** Bytes kept from the start and from the end of each stream for classification. */
 export const WINDOW_BYTES = 64 * 1024;
@@ -36,10 +36,14 @@ export function createOutputWindow(limit = WINDOW_BYTES): OutputWindow {
       if (rest.length === 0) return;
       // Stream chunks are buffers of their own and only the last few are kept, so no copy; but a
       // single huge chunk is cut to its end, so it is not held whole.
-      const kept = rest.length > limit ? Buffer.from(rest.subarray(rest.length - limit)) : rest;
+      const kept =
+        rest.length > limit
+          ? Buffer.from(rest.subarray(rest.length - limit))
+          : rest;
       tail.push(kept);
       tailBytes += kept.length;
-      while (tail.length > 1 && tailBytes - tail[0]!.length >= limit) tailBytes -= tail.shift()!.length;
+      while (tail.length > 1 && tailBytes - tail[0]!.length >= limit)
+        tailBytes -= tail.shift()!.length;
     },
     read() {
       const first = Buffer.concat(head);
@@ -47,8 +51,8 @@ export function createOutputWindow(limit = WINDOW_BYTES): OutputWindow {
       const elided = total - first.length - last.length;
       const text =
         elided > 0
-          ? `${first.toString('utf8')}\n[authwrap: ${elided} bytes not kept]\n${last.toString('utf8')}`
-          : first.toString('utf8') + last.toString('utf8');
+          ? `${first.toString("utf8")}\n[authwrap: ${elided} bytes not kept]\n${last.toString("utf8")}`
+          : first.toString("utf8") + last.toString("utf8");
       return { text, totalBytes: total, truncated: elided > 0 };
     },
   };
@@ -60,14 +64,20 @@ function lastBytes(chunks: Buffer[], count: number): Buffer {
   let needed = count;
   for (let i = chunks.length - 1; i >= 0 && needed > 0; i--) {
     const chunk = chunks[i]!;
-    picked.unshift(chunk.length > needed ? chunk.subarray(chunk.length - needed) : chunk);
+    picked.unshift(
+      chunk.length > needed ? chunk.subarray(chunk.length - needed) : chunk,
+    );
     needed -= chunk.length;
   }
   return Buffer.concat(picked);
 }
 
 /** The window of a file: reads only its first and last WINDOW_BYTES, whatever its size. */
-export function readFileWindow(fd: number, readAt: (fd: number, buffer: Buffer, position: number) => number, size: number): OutputText {
+export function readFileWindow(
+  fd: number,
+  readAt: (fd: number, buffer: Buffer, position: number) => number,
+  size: number,
+): OutputText {
   const window = createOutputWindow();
   const headLength = Math.min(size, WINDOW_BYTES);
   window.push(readExactly(fd, readAt, headLength, 0));
@@ -80,7 +90,12 @@ export function readFileWindow(fd: number, readAt: (fd: number, buffer: Buffer, 
   return window.read();
 }
 
-function readExactly(fd: number, readAt: (fd: number, buffer: Buffer, position: number) => number, length: number, position: number): Buffer {
+function readExactly(
+  fd: number,
+  readAt: (fd: number, buffer: Buffer, position: number) => number,
+  length: number,
+  position: number,
+): Buffer {
   const buffer = Buffer.alloc(length);
   let filled = 0;
   while (filled < length) {
@@ -94,6 +109,6 @@ function readExactly(fd: number, readAt: (fd: number, buffer: Buffer, position: 
 /** Builds an OutputText from a whole string (for `classify` and rule examples). */
 export function textOutput(text: string): OutputText {
   const window = createOutputWindow();
-  window.push(Buffer.from(text, 'utf8'));
+  window.push(Buffer.from(text, "utf8"));
   return window.read();
 }

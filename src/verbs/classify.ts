@@ -1,13 +1,23 @@
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import { createOutputWindow, readFileWindow, textOutput } from '../run/windows.js';
-import { classifyAttempt } from '../classify/classify.js';
-import { buildEnvelope } from '../output/envelope.js';
-import { decodeData } from '../output/data.js';
-import { AuthwrapError } from '../errors.js';
-import { loadRules } from '../rules/load.js';
-import { commandName, mergeRuleFiles, selectRules } from '../rules/select.js';
-import type { Attempt, OutputText } from '../types.js';
-import type { VerbContext } from './index.js';
+import {
+  closeSync,
+  fstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+} from "node:fs";
+import {
+  createOutputWindow,
+  readFileWindow,
+  textOutput,
+} from "../run/windows.js";
+import { classifyAttempt } from "../classify/classify.js";
+import { buildEnvelope } from "../output/envelope.js";
+import { decodeData } from "../output/data.js";
+import { AuthwrapError } from "../errors.js";
+import { loadRules } from "../rules/load.js";
+import { commandName, mergeRuleFiles, selectRules } from "../rules/select.js";
+import type { Attempt, OutputText } from "../types.js";
+import type { VerbContext } from "./index.js";
 
 export interface ClassifyRequest {
   tool?: string;
@@ -18,9 +28,12 @@ export interface ClassifyRequest {
 }
 
 /** `authwrap classify`: the envelope the wrapper would emit for this captured output. */
-export async function classifyCaptured(request: ClassifyRequest, context: VerbContext): Promise<number> {
+export async function classifyCaptured(
+  request: ClassifyRequest,
+  context: VerbContext,
+): Promise<number> {
   const rules = mergeRuleFiles(await loadRules(context.sources));
-  const command = request.command ?? request.tool ?? 'command';
+  const command = request.command ?? request.tool ?? "command";
   const { tool, sets } = selectRules(rules, command, request.tool);
   const stdout = readCaptured(request.stdoutPath);
   const stderr = readCaptured(request.stderrPath);
@@ -39,13 +52,29 @@ export async function classifyCaptured(request: ClassifyRequest, context: VerbCo
     outputClosed: false,
   };
   const verdict = classifyAttempt(
-    { exitCode: attempt.exitCode!, stdout: attempt.stdout, stderr: attempt.stderr },
+    {
+      exitCode: attempt.exitCode!,
+      stdout: attempt.stdout,
+      stderr: attempt.stderr,
+    },
     sets,
     { command: commandName(command), tool, args: [], env: context.env },
   );
-  const decoded = decodeData(stdout.data, { truncated: stdout.truncated, limit: stdout.data.length, file: null, fileError: null });
+  const decoded = decodeData(stdout.data, {
+    truncated: stdout.truncated,
+    limit: stdout.data.length,
+    file: null,
+    fileError: null,
+  });
   const { envelope, exitCode } = buildEnvelope(
-    { tool, attempts: [attempt], verdict, reauth: null, warnings: decoded.warnings, durationMs: 0 },
+    {
+      tool,
+      attempts: [attempt],
+      verdict,
+      reauth: null,
+      warnings: decoded.warnings,
+      durationMs: 0,
+    },
     decoded.data,
     context.redact,
   );
@@ -63,25 +92,39 @@ interface Captured {
 }
 
 function readCaptured(path: string | undefined): Captured {
-  if (path === undefined) return { window: textOutput(''), data: Buffer.alloc(0), truncated: false };
+  if (path === undefined)
+    return { window: textOutput(""), data: Buffer.alloc(0), truncated: false };
   try {
-    if (path === '-') {
+    if (path === "-") {
       const all = readFileSync(0);
       const window = createOutputWindow();
       window.push(all);
-      return { window: window.read(), data: all.subarray(0, DATA_BYTES), truncated: all.length > DATA_BYTES };
+      return {
+        window: window.read(),
+        data: all.subarray(0, DATA_BYTES),
+        truncated: all.length > DATA_BYTES,
+      };
     }
-    const fd = openSync(path, 'r');
+    const fd = openSync(path, "r");
     try {
       const { size } = fstatSync(fd);
-      const readAt = (handle: number, buffer: Buffer, position: number) => readSync(handle, buffer, 0, buffer.length, position);
+      const readAt = (handle: number, buffer: Buffer, position: number) =>
+        readSync(handle, buffer, 0, buffer.length, position);
       const data = Buffer.alloc(Math.min(size, DATA_BYTES));
       readAt(fd, data, 0);
-      return { window: readFileWindow(fd, readAt, size), data, truncated: size > DATA_BYTES };
+      return {
+        window: readFileWindow(fd, readAt, size),
+        data,
+        truncated: size > DATA_BYTES,
+      };
     } finally {
       closeSync(fd);
     }
   } catch (error) {
-    throw new AuthwrapError('UNREADABLE_FILE', `${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { file: path });
+    throw new AuthwrapError(
+      "UNREADABLE_FILE",
+      `${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+      { file: path },
+    );
   }
 }

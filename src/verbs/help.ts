@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import type { Writable } from 'node:stream';
+import { readFileSync } from "node:fs";
+import type { Writable } from "node:stream";
 
 export const HELP = `authwrap — tells expired credentials from missing ones and from denied permissions
 
@@ -76,7 +76,9 @@ export function printHelp(stdout: Writable): number {
 
 export function printVersion(stdout: Writable): number {
   // dist/verbs/help.js and src/verbs/help.ts both sit two folders below the package root.
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(
+    readFileSync(new URL("../../package.json", import.meta.url), "utf8"),
+  ) as { version: string };
   stdout.write(`${pkg.version}\n`);
   return 0;
 }
