@@ -3,6 +3,7 @@ import { AuthwrapError } from "./errors.js";
 import { nearest } from "./suggest.js";
 import type { ReauthContext } from "./reauth/command.js";
 import type { Invocation, RetryPolicy } from "./types.js";
+import { EXIT_CODE_PROFILES, type ExitCodeProfile } from "./codes.js";
 
 export const VERBS = ["classify", "rules", "schema", "trust"] as const;
 export type VerbName = (typeof VERBS)[number];
@@ -43,6 +44,7 @@ const FLAGS_WITH_VALUE = new Set([
   "--reauth-timeout",
   "--retry",
   "--max-data-bytes",
+  "--exit-codes",
 ]);
 /** Every option the wrapper accepts; the help text must describe each (test/cli.test.ts checks). */
 export const FLAGS = new Set([
@@ -160,6 +162,12 @@ export function parseInvocation(
     throw usage(
       `${limit.source}: "${limit.value}" is not a whole number of bytes`,
     );
+  const profile = setting("--exit-codes", "AUTHWRAP_EXIT_CODES");
+  const exitCodes = (profile.value ?? "default") as ExitCodeProfile;
+  if (!EXIT_CODE_PROFILES.includes(exitCodes))
+    throw usage(
+      `${profile.source}: "${profile.value}" is not one of ${EXIT_CODE_PROFILES.join(", ")}`,
+    );
   return {
     kind: "wrap",
     invocation: {
@@ -187,6 +195,7 @@ export function parseInvocation(
       dataLimit,
       classifierPaths,
       verbose: has("--verbose", "-v") || envSwitch(env, "AUTHWRAP_VERBOSE"),
+      exitCodes,
     },
   };
 }

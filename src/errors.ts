@@ -1,11 +1,7 @@
-/** authwrap's own faults. Expected outcomes of the child are data, never this. */
-export type AuthwrapErrorCode =
-  | "USAGE_ERROR"
-  | "INVALID_RULES"
-  | "UNREADABLE_FILE"
-  | "UNSAFE_STATE_DIR"
-  | "UNSAFE_RULE_FILE"
-  | "INTERNAL_ERROR";
+import type { FaultCode } from "./codes.js";
+
+/** authwrap's own faults (codes.ts FAULT_CODES). Expected outcomes of the child are data, never this. */
+export type AuthwrapErrorCode = FaultCode;
 
 export interface AuthwrapErrorDetails {
   file?: string;

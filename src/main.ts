@@ -11,15 +11,14 @@ import {
   type ParsedCommand,
 } from "./cli.js";
 import {
-  buildEnvelope,
   buildFaultEnvelope,
+  envelopeOf,
   interruptedEnvelope,
 } from "./output/envelope.js";
 import type { Envelope } from "./output/envelope-schema.js";
 import { AuthwrapError, isAuthwrapError } from "./errors.js";
-import { createRedactor, redactData, type Redactor } from "./output/redact.js";
+import { createRedactor, type Redactor } from "./output/redact.js";
 import { writeReport } from "./output/report.js";
-import { decodeData } from "./output/data.js";
 import { loadRulesFor, type RuleSources } from "./rules/load.js";
 import { wrapCommand } from "./wrap.js";
 import { stateDirOf } from "./reauth/state.js";
@@ -183,22 +182,13 @@ async function dispatch(
       signal: interrupt.signal,
       redact,
     });
-    // The state folder's faults around the re-auth: the outcome stands, the warning names them.
-    if (outcome.reauth?.warnings)
-      outcome.warnings.push(...outcome.reauth.warnings);
     const last = outcome.attempts.at(-1);
-    const decoded =
-      invocation.mode === "json" && last?.data
-        ? decodeData(last.data, {
-            truncated: last.dataTruncated,
-            limit: invocation.dataLimit,
-            file: last.dataFile,
-            fileError: last.dataFileError,
-          })
-        : { data: null, warnings: [] };
-    if (invocation.redactData) decoded.data = redactData(decoded.data, redact);
-    outcome.warnings.push(...decoded.warnings);
-    let result = buildEnvelope(outcome, decoded.data, redact);
+    let result = envelopeOf(outcome, {
+      redact,
+      profile: invocation.exitCodes,
+      redactData: invocation.redactData,
+      dataLimit: invocation.dataLimit,
+    });
     if (interrupt.signal.aborted)
       result = interruptedEnvelope(
         result,

@@ -6,7 +6,12 @@ export type {
   OtherCode,
   VerdictCode,
 } from "./codes.js";
-import type { EvidenceKind, VerdictCode } from "./codes.js";
+import type {
+  CommandCode,
+  EvidenceKind,
+  ExitCodeProfile,
+  VerdictCode,
+} from "./codes.js";
 
 export type Mode = "passthrough" | "json";
 
@@ -32,6 +37,8 @@ export interface Invocation {
   dataLimit: number;
   classifierPaths: string[];
   verbose: boolean;
+  /** Which exit codes auth failures get (codes.ts EXIT_CODE_PROFILES). */
+  exitCodes: ExitCodeProfile;
 }
 
 export type RetryPolicy = "never" | "auth-rejected" | "always";
@@ -80,7 +87,8 @@ export interface VerdictFields {
 }
 
 export interface Verdict extends VerdictFields {
-  code: VerdictCode;
+  /** A rule's code, or (classify/process.ts) the command's own failure to start or to live. */
+  code: VerdictCode | CommandCode;
   /** `file#rule-id` of the rule that matched; absent when no rule matched. */
   rule?: string;
   /** The text (or JSON value) the rule matched on, for --verbose. */

@@ -4,27 +4,29 @@ import { buildEnvelope, exitCodeFor } from "../src/output/envelope.js";
 import { envelopeSchema } from "../src/output/envelope-schema.js";
 import { createRedactor } from "../src/output/redact.js";
 import type { Attempt, Outcome, Verdict } from "../src/types.js";
+import type { ErrorCode } from "../src/codes.js";
 
 // [error code, child exit, signal number, authwrap exit]: the contract's exit-code table, row by row.
-const EXIT_TABLE: Array<[string | null, number | null, number | null, number]> =
-  [
-    [null, 0, null, 0],
-    ["CREDENTIALS_EXPIRED", 255, null, 10],
-    ["UNAUTHENTICATED", 1, null, 8],
-    ["PERMISSION_DENIED", 3, null, 8],
-    ["COMMAND_FAILED", 3, null, 3],
-    ["RATE_LIMITED", 22, null, 22],
-    ["COMMAND_FAILED", 8, null, 1],
-    ["COMMAND_FAILED", 10, null, 1],
-    ["RATE_LIMITED", 0, null, 1],
-    ["COMMAND_NOT_FOUND", null, null, 127],
-    ["COMMAND_NOT_EXECUTABLE", null, null, 126],
-    ["COMMAND_SIGNALED", null, 15, 143],
-    ["COMMAND_SIGNALED", null, 2, 130],
-    ["USAGE_ERROR", null, null, 2],
-    ["INVALID_RULES", null, null, 2],
-    ["INTERNAL_ERROR", null, null, 70],
-  ];
+const EXIT_TABLE: Array<
+  [ErrorCode | null, number | null, number | null, number]
+> = [
+  [null, 0, null, 0],
+  ["CREDENTIALS_EXPIRED", 255, null, 10],
+  ["UNAUTHENTICATED", 1, null, 8],
+  ["PERMISSION_DENIED", 3, null, 8],
+  ["COMMAND_FAILED", 3, null, 3],
+  ["RATE_LIMITED", 22, null, 22],
+  ["COMMAND_FAILED", 8, null, 1],
+  ["COMMAND_FAILED", 10, null, 1],
+  ["RATE_LIMITED", 0, null, 1],
+  ["COMMAND_NOT_FOUND", null, null, 127],
+  ["COMMAND_NOT_EXECUTABLE", null, null, 126],
+  ["COMMAND_SIGNALED", null, 15, 143],
+  ["COMMAND_SIGNALED", null, 2, 130],
+  ["USAGE_ERROR", null, null, 2],
+  ["INVALID_RULES", null, null, 2],
+  ["INTERNAL_ERROR", null, null, 70],
+];
 
 describe("exitCodeFor", () => {
   it.each(EXIT_TABLE)(
@@ -97,8 +99,11 @@ describe("buildEnvelope", () => {
       reauth_env_var: "GH_TOKEN",
       rule: "classifiers/gh.yaml#x",
       detail: "boom",
+      fix_command: "gh auth refresh",
+      fix_required: true,
     });
     expect(envelope.meta).toEqual({
+      schema_version: "1",
       duration_ms: 21,
       tool: "democli",
       exit_code: 1,
@@ -107,6 +112,7 @@ describe("buildEnvelope", () => {
       reauth: null,
       ambiguous: false,
       stdout_file: null,
+      exit_codes: "default",
     });
   });
 

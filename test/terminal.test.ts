@@ -34,10 +34,13 @@ describe("formatHumanLine", () => {
       refresh_command: null,
       hint: null,
       required_permission: null,
+      fix_command: null,
+      fix_required: true,
       ...error,
     },
     warnings: [],
     meta: {
+      schema_version: "1",
       duration_ms: 1,
       tool: "t",
       exit_code: 1,
@@ -46,6 +49,7 @@ describe("formatHumanLine", () => {
       reauth: null,
       ambiguous: false,
       stdout_file: null,
+      exit_codes: "default",
     },
   });
 

@@ -1,14 +1,14 @@
 // The envelope as a zod schema: the source of the Envelope type and of `authwrap schema envelope`.
 import { z } from "zod";
-import { EVIDENCE_KINDS } from "../codes.js";
+import { ERROR_CODES, EVIDENCE_KINDS, EXIT_CODE_PROFILES } from "../codes.js";
 
 const nullableString = z.string().nullable();
 
 export const errorSchema = z.object({
   code: z
-    .string()
+    .enum(ERROR_CODES)
     .describe(
-      "CREDENTIALS_EXPIRED, UNAUTHENTICATED, PERMISSION_DENIED, COMMAND_FAILED or a finer code",
+      "CREDENTIALS_EXPIRED, UNAUTHENTICATED, PERMISSION_DENIED, COMMAND_FAILED or a finer code; `authwrap schema exit-codes` lists each with its exit code",
     ),
   message: z.string(),
   retryable: z.boolean(),
@@ -59,6 +59,20 @@ export const errorSchema = z.object({
     .string()
     .optional()
     .describe("Redacted end of the failed command's error output"),
+  stdout: z
+    .string()
+    .optional()
+    .describe(
+      "--json, failed: the redacted end of the command's stdout (data is null on failure; the whole of it is in meta.stdout_file when it spilled)",
+    ),
+  fix_command: nullableString.describe(
+    "Command that fixes the failure: refresh_command (expired) or hint (unauthenticated); null when none is known",
+  ),
+  fix_required: z
+    .boolean()
+    .describe(
+      "The caller or a person must act (renew, log in, get a permission) before a retry can succeed",
+    ),
 });
 
 export const reauthSchema = z.object({
@@ -83,6 +97,11 @@ export const envelopeSchema = z.object({
   error: errorSchema.nullable(),
   warnings: z.array(z.string()),
   meta: z.object({
+    schema_version: z
+      .string()
+      .describe(
+        'Version of this envelope format ("1"); bumped only when a field changes meaning or is removed',
+      ),
     duration_ms: z.number().int().nonnegative(),
     tool: z.string().nullable(),
     exit_code: z
@@ -99,6 +118,11 @@ export const envelopeSchema = z.object({
       .nullable()
       .describe(
         "--json: the file (0600) holding the whole stdout when it passed --max-data-bytes",
+      ),
+    exit_codes: z
+      .enum(EXIT_CODE_PROFILES)
+      .describe(
+        "The exit-code profile in effect (--exit-codes, AUTHWRAP_EXIT_CODES)",
       ),
   }),
 });

@@ -1,61 +1,77 @@
-// Outcome → Envelope (field order, snake_case) and authwrap's exit code. Pure.
-import { constants } from "node:os";
+// Outcome → Envelope (field order, snake_case) and authwrap's exit code: the one builder the
+// wrapper, the verbs and the MCP server use. Pure.
 import type { Envelope, EnvelopeError } from "./envelope-schema.js";
 import type { AuthwrapError } from "../errors.js";
-import { redactThenCut, type Redactor } from "./redact.js";
-import { describeSpawnError } from "../run/spawn-error.js";
+import { redactData, redactThenCut, type Redactor } from "./redact.js";
+import { decodeData } from "./data.js";
+import { exitCodeFor, signalToNumber } from "./exit.js";
+import { processVerdict } from "../classify/process.js";
+import {
+  INTERRUPTED_CODE,
+  isAuthCode,
+  type ErrorCode,
+  type ExitCodeProfile,
+} from "../codes.js";
 import type { Attempt, Outcome, Verdict } from "../types.js";
 
-/** Exit codes fixed by the error code; codes not listed keep the child's own exit code. */
-export const EXIT_CODE_BY_ERROR: Record<string, number> = {
-  CREDENTIALS_EXPIRED: 10,
-  UNAUTHENTICATED: 8,
-  PERMISSION_DENIED: 8,
-  COMMAND_NOT_EXECUTABLE: 126,
-  COMMAND_NOT_FOUND: 127,
-  USAGE_ERROR: 2,
-  INVALID_RULES: 2,
-  UNREADABLE_FILE: 2,
-  UNSAFE_STATE_DIR: 2,
-  UNSAFE_RULE_FILE: 2,
-  INTERNAL_ERROR: 70,
-};
-/** Exit codes that mean auth failures; a child's own use of them is reported as 1. */
-const RESERVED_EXIT_CODES = new Set([8, 10]);
+export { EXIT_CODE_BY_ERROR, exitCodeFor } from "./exit.js";
+
+/** Bumped when a field changes meaning or goes; new optional fields keep it. */
+export const SCHEMA_VERSION = "1";
 const DETAIL_CHARS = 2000;
-const { signals } = constants;
+/** --json, failed: the end of stdout kept in error.stdout (data is null on failure). */
+const STDOUT_CHARS = 4000;
 
 export interface EnvelopeResult {
   envelope: Envelope;
   exitCode: number;
 }
 
-/** Maps an error code and the child's exit code (or signal number) to authwrap's exit code. */
-export function exitCodeFor(
-  code: string | null,
-  childExit: number | null,
-  signalNumber: number | null,
-): number {
-  if (code === null) return 0;
-  if (signalNumber !== null) return 128 + signalNumber;
-  const fixed = EXIT_CODE_BY_ERROR[code];
-  if (fixed !== undefined) return fixed;
-  if (
-    childExit === null ||
-    childExit === 0 ||
-    RESERVED_EXIT_CODES.has(childExit)
-  )
-    return 1;
-  return childExit;
+export interface EnvelopeOptions {
+  redact: Redactor;
+  profile?: ExitCodeProfile;
+  /** Mask secret values inside `data`, value by value (--redact-data). */
+  redactData?: boolean;
+  /** The --max-data-bytes the data was cut at, for the warning. */
+  dataLimit?: number;
+}
+
+/** The envelope of a run: `data` decoded from the last attempt's stdout (--json), warnings from every stage. */
+export function envelopeOf(
+  outcome: Outcome,
+  options: EnvelopeOptions,
+): EnvelopeResult {
+  const last = outcome.attempts.at(-1);
+  const decoded = last?.data
+    ? decodeData(last.data, {
+        truncated: last.dataTruncated,
+        limit: options.dataLimit ?? last.data.length,
+        file: last.dataFile,
+        fileError: last.dataFileError,
+      })
+    : { data: null, warnings: [] };
+  const data = options.redactData
+    ? redactData(decoded.data, options.redact)
+    : decoded.data;
+  return buildEnvelope(
+    outcome,
+    data,
+    options.redact,
+    options.profile,
+    decoded.warnings,
+  );
 }
 
 export function buildEnvelope(
   outcome: Outcome,
   data: unknown,
   redact: Redactor,
+  profile: ExitCodeProfile = "default",
+  dataWarnings: string[] = [],
 ): EnvelopeResult {
   const last = outcome.attempts.at(-1);
-  const error = last ? describeFailure(last, outcome.verdict, redact) : null;
+  const verdict = last ? (processVerdict(last) ?? outcome.verdict) : null;
+  const error = last && verdict ? describeFailure(last, verdict, redact) : null;
   const signalNumber = last?.signal ? signalToNumber(last.signal) : null;
   // authwrap itself was stopped by a signal during the re-auth: it exits the way a killed process would.
   const stoppedBy = outcome.reauth?.interrupted
@@ -64,15 +80,25 @@ export function buildEnvelope(
   const exitCode =
     stoppedBy !== null
       ? 128 + stoppedBy
-      : exitCodeFor(error?.code ?? null, last?.exitCode ?? null, signalNumber);
+      : exitCodeFor(
+          (error?.code as ErrorCode | undefined) ?? null,
+          last?.exitCode ?? null,
+          signalNumber,
+          profile,
+        );
   const envelope: Envelope = {
     ok: exitCode === 0,
     data: exitCode === 0 ? data : null,
     error,
-    warnings: outcome.warnings
-      .concat(outcome.verdict?.warnings ?? [])
-      .map(redact),
+    // Every stage's warnings end up here, once: the run's, the re-auth's, the verdict's.
+    warnings: [
+      ...outcome.warnings,
+      ...(outcome.reauth?.warnings ?? []),
+      ...dataWarnings,
+      ...(outcome.verdict?.warnings ?? []),
+    ].map(redact),
     meta: {
+      schema_version: SCHEMA_VERSION,
       duration_ms: Math.round(outcome.durationMs),
       tool: outcome.tool,
       exit_code: last?.exitCode ?? null,
@@ -92,6 +118,7 @@ export function buildEnvelope(
         : null,
       ambiguous: outcome.verdict?.ambiguous ?? false,
       stdout_file: last?.dataFile ?? null,
+      exit_codes: profile,
     },
   };
   return { envelope, exitCode };
@@ -120,6 +147,7 @@ export function buildFaultEnvelope(
       error,
       warnings: [],
       meta: {
+        schema_version: SCHEMA_VERSION,
         duration_ms: Math.round(durationMs),
         tool: null,
         exit_code: null,
@@ -128,9 +156,10 @@ export function buildFaultEnvelope(
         reauth: null,
         ambiguous: false,
         stdout_file: null,
+        exit_codes: "default",
       },
     },
-    exitCode: EXIT_CODE_BY_ERROR[fault.code] ?? 70,
+    exitCode: exitCodeFor(fault.code, null, null),
   };
 }
 
@@ -162,7 +191,7 @@ export function interruptedEnvelope(
       : "";
   const error: EnvelopeError = {
     ...baseError(
-      "INTERRUPTED",
+      INTERRUPTED_CODE,
       redact(`interrupted by ${signal} ${what}${outcomeSoFar}`),
       false,
     ),
@@ -172,10 +201,13 @@ export function interruptedEnvelope(
           refresh_command: before.refresh_command,
           hint: before.hint,
           required_permission: before.required_permission,
+          fix_command: before.fix_command,
+          fix_required: before.fix_required,
         }
       : {}),
   };
   const meta = result?.envelope.meta ?? {
+    schema_version: SCHEMA_VERSION,
     duration_ms: Math.round(durationMs),
     tool: null,
     exit_code: null,
@@ -184,6 +216,7 @@ export function interruptedEnvelope(
     reauth: null,
     ambiguous: false,
     stdout_file: null,
+    exit_codes: "default",
   };
   return {
     envelope: {
@@ -199,23 +232,9 @@ export function interruptedEnvelope(
 
 function describeFailure(
   attempt: Attempt,
-  verdict: Verdict | null,
+  verdict: Verdict,
   redact: Redactor,
-): EnvelopeError | null {
-  if (attempt.spawnError) {
-    const failure = describeSpawnError(attempt.spawnError);
-    return baseError(failure.code, failure.message, failure.retryable);
-  }
-  if (attempt.signal)
-    return {
-      ...baseError(
-        "COMMAND_SIGNALED",
-        `command was killed by ${attempt.signal}`,
-        false,
-      ),
-      ...detailOf(attempt, undefined, redact),
-    };
-  if (!verdict) return null;
+): EnvelopeError {
   const message =
     verdict.message ?? `command exited with code ${attempt.exitCode}`;
   const error: EnvelopeError = {
@@ -230,7 +249,10 @@ function describeFailure(
     required_permission: verdict.requiredPermission
       ? redact(verdict.requiredPermission)
       : null,
+    fix_command: null,
+    fix_required: false,
   };
+  Object.assign(error, fixOf(error));
   if (verdict.code === "CREDENTIALS_EXPIRED") {
     Object.assign(error, {
       expired: true,
@@ -257,7 +279,39 @@ function describeFailure(
       outranked: verdict.outranked ?? [],
     };
   }
-  return { ...error, ...detailOf(attempt, verdict.detail, redact) };
+  return {
+    ...error,
+    ...detailOf(attempt, verdict.detail, redact),
+    ...stdoutOf(attempt, redact),
+  };
+}
+
+/**
+ * The newer agent-CLI naming, in every exit-code profile: `fix_required` when the caller (or a
+ * person) must act before a retry can work — renew, log in, get a permission — and the command
+ * that does it where one is known.
+ */
+function fixOf(error: EnvelopeError): {
+  fix_command: string | null;
+  fix_required: boolean;
+} {
+  if (!isAuthCode(error.code))
+    return { fix_command: null, fix_required: false };
+  const command =
+    error.code === "CREDENTIALS_EXPIRED"
+      ? error.refresh_command
+      : error.code === "UNAUTHENTICATED"
+        ? error.hint
+        : null;
+  return { fix_command: command, fix_required: true };
+}
+
+/** --json: data is null on failure, so the end of the command's stdout is kept here (and whole in meta.stdout_file when it spilled). */
+function stdoutOf(attempt: Attempt, redact: Redactor): { stdout?: string } {
+  if (!attempt.data || attempt.data.length === 0) return {};
+  const text = attempt.stdout.text.trimEnd();
+  if (!text) return {};
+  return { stdout: redactThenCut(text, STDOUT_CHARS, redact) };
 }
 
 /** The end of the failed command's stderr (or stdout), so the caller sees why. */
@@ -273,7 +327,7 @@ function detailOf(
 }
 
 function baseError(
-  code: string,
+  code: ErrorCode,
   message: string,
   retryable: boolean,
 ): EnvelopeError {
@@ -285,9 +339,7 @@ function baseError(
     refresh_command: null,
     hint: null,
     required_permission: null,
+    fix_command: null,
+    fix_required: false,
   };
-}
-
-function signalToNumber(signal: string): number | null {
-  return (signals as Record<string, number | undefined>)[signal] ?? null;
 }

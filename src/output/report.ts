@@ -1,22 +1,22 @@
 // Writes the final result where the mode says: the envelope on stdout (--json), or, in
 // passthrough, one envelope line on stderr for auth failures plus a human line on a terminal.
 import type { Writable } from "node:stream";
-import { isAuthCode } from "../codes.js";
+import {
+  FAULT_CODES,
+  INTERRUPTED_CODE,
+  isAuthCode,
+  type CommandCode,
+} from "../codes.js";
 import type { Envelope } from "./envelope-schema.js";
 import { colorLevel, visible } from "./terminal.js";
 import type { Mode } from "../types.js";
 
 /** Failures the caller would otherwise never see, because the child printed nothing. */
-const SPAWN_FAILURES = new Set(["COMMAND_NOT_FOUND", "COMMAND_NOT_EXECUTABLE"]);
-const OWN_FAULTS = new Set([
-  "USAGE_ERROR",
-  "INVALID_RULES",
-  "UNREADABLE_FILE",
-  "UNSAFE_STATE_DIR",
-  "UNSAFE_RULE_FILE",
-  "INTERNAL_ERROR",
-  "INTERRUPTED",
-]);
+const SPAWN_FAILURES = new Set<string>([
+  "COMMAND_NOT_FOUND",
+  "COMMAND_NOT_EXECUTABLE",
+] satisfies CommandCode[]);
+const OWN_FAULTS = new Set<string>([...FAULT_CODES, INTERRUPTED_CODE]);
 
 export interface ReportTarget {
   mode: Mode;

@@ -1,50 +1,32 @@
 // zod validation of a parsed rule file, with messages that name file › rule › field and
 // suggest the nearest valid key. Loaded only when a user's rule file is read.
-import type { z } from "zod";
+import { z } from "zod";
 import { AuthwrapError } from "../errors.js";
 import { ruleFileSchema, type RuleFile } from "./schema.js";
 import { nearest } from "../suggest.js";
 
-const KNOWN_KEYS = [
-  "$schema",
-  "version",
-  "tool",
-  "description",
-  "commands",
-  "refresh_command",
-  "hint",
-  "env_vars",
-  "context",
-  "rules",
-  "id",
-  "code",
-  "when",
-  "message",
-  "fields",
-  "ambiguous",
-  "retryable",
-  "examples",
-  "exit_code",
-  "stdout",
-  "stderr",
-  "output",
-  "json",
-  "pattern",
-  "flags",
-  "path",
-  "stream",
-  "equals",
-  "in",
-  "name",
-  "source",
-  "args",
-  "env",
-  "expect",
-  "expires_at",
-  "required_permission",
-  "detail",
-  "arg",
-];
+/** Every key the format knows, read from the zod schema itself, so "did you mean" never lags behind it. */
+let knownKeys: string[] | undefined;
+function allKeys(): string[] {
+  knownKeys ??= [
+    ...collectKeys(
+      z.toJSONSchema(ruleFileSchema, { io: "input", unrepresentable: "any" }),
+      new Set(),
+    ),
+  ];
+  return knownKeys;
+}
+
+function collectKeys(node: unknown, into: Set<string>): Set<string> {
+  if (Array.isArray(node)) for (const item of node) collectKeys(item, into);
+  else if (node !== null && typeof node === "object")
+    for (const [key, value] of Object.entries(node)) {
+      if (key === "properties" && value !== null && typeof value === "object")
+        for (const name of Object.keys(value)) into.add(name);
+      collectKeys(value, into);
+    }
+  return into;
+}
 
 export function validateRuleFile(raw: unknown, path: string): RuleFile {
   const result = ruleFileSchema.safeParse(raw);
@@ -119,7 +101,7 @@ function describeIssue(issue: Issue, raw: unknown): string {
   if (issue.code === "unrecognized_keys") {
     return issue.keys
       .map((key) => {
-        const near = nearest(key, KNOWN_KEYS);
+        const near = nearest(key, allKeys());
         return `unknown key "${key}"${near ? `; did you mean "${near}"?` : ""}`;
       })
       .join("; ");

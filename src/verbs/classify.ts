@@ -11,12 +11,13 @@ import {
   textOutput,
 } from "../run/windows.js";
 import { classifyAttempt } from "../classify/classify.js";
-import { buildEnvelope } from "../output/envelope.js";
-import { decodeData } from "../output/data.js";
+import { envelopeOf } from "../output/envelope.js";
+import { capturedAttempt } from "../run/captured.js";
 import { AuthwrapError } from "../errors.js";
 import { loadRules } from "../rules/load.js";
 import { commandName, mergeRuleFiles, selectRules } from "../rules/select.js";
-import type { Attempt, OutputText } from "../types.js";
+import type { ExitCodeProfile } from "../codes.js";
+import type { OutputText } from "../types.js";
 import type { VerbContext } from "./index.js";
 
 export interface ClassifyRequest {
@@ -25,6 +26,7 @@ export interface ClassifyRequest {
   exitCode: number;
   stdoutPath?: string;
   stderrPath?: string;
+  exitCodes?: ExitCodeProfile;
 }
 
 /** `authwrap classify`: the envelope the wrapper would emit for this captured output. */
@@ -37,46 +39,32 @@ export async function classifyCaptured(
   const { tool, sets } = selectRules(rules, command, request.tool);
   const stdout = readCaptured(request.stdoutPath);
   const stderr = readCaptured(request.stderrPath);
-  const attempt: Attempt = {
-    exitCode: request.exitCode,
-    signal: null,
-    spawnError: null,
-    stdout: stdout.window,
-    stderr: stderr.window,
-    data: stdout.data,
-    dataTruncated: false,
-    dataFile: null,
-    dataFileError: null,
-    durationMs: 0,
-    startedAt: Date.now(),
-    outputClosed: false,
-  };
+  const attempt = capturedAttempt(
+    request.exitCode,
+    stdout.window,
+    stderr.window,
+    stdout.data,
+    stdout.truncated,
+  );
   const verdict = classifyAttempt(
     {
-      exitCode: attempt.exitCode!,
-      stdout: attempt.stdout,
-      stderr: attempt.stderr,
+      exitCode: request.exitCode,
+      stdout: stdout.window,
+      stderr: stderr.window,
     },
     sets,
     { command: commandName(command), tool, args: [], env: context.env },
   );
-  const decoded = decodeData(stdout.data, {
-    truncated: stdout.truncated,
-    limit: stdout.data.length,
-    file: null,
-    fileError: null,
-  });
-  const { envelope, exitCode } = buildEnvelope(
+  const { envelope, exitCode } = envelopeOf(
     {
       tool,
       attempts: [attempt],
       verdict,
       reauth: null,
-      warnings: decoded.warnings,
+      warnings: [],
       durationMs: 0,
     },
-    decoded.data,
-    context.redact,
+    { redact: context.redact, profile: request.exitCodes },
   );
   context.stdout.write(`${JSON.stringify(envelope, null, 2)}\n`);
   return exitCode;

@@ -7,7 +7,7 @@ Usage:
   authwrap [options] -- <command> [args...]
   authwrap classify [--tool NAME] [--command NAME] [--exit-code N] [--stdout FILE] [--stderr FILE]
   authwrap rules list | validate [PATH...] | test [PATH...]
-  authwrap schema envelope | classifier
+  authwrap schema envelope | classifier | exit-codes
   authwrap trust [PATH...]
 
 Runs <command>, classifies what it printed and its exit code with the rule files, and on an
@@ -35,6 +35,8 @@ Options (before --):
                            after a day (env AUTHWRAP_MAX_DATA_BYTES)
   --redact-data            --json: mask secret values inside "data", keeping it valid JSON
                            (env AUTHWRAP_REDACT_DATA=1)
+  --exit-codes PROFILE     default (10 expired, 8 missing or denied) or cli-agent-2026 (8 expired or
+                           missing, told apart by error.code; 7 denied); env AUTHWRAP_EXIT_CODES
   --tool NAME              rule set to use (default: from the command's name; env AUTHWRAP_TOOL)
   --classifiers PATH       extra rule file or folder, repeatable (env AUTHWRAP_CLASSIFIERS, a
                            colon-separated list); user rules also load from
@@ -55,6 +57,7 @@ Exit codes:
   2    usage or rule-file error      126  command not executable   127  command not found
   128+N  the command was killed by signal N, or authwrap was interrupted by it (INTERRUPTED)
   70   authwrap's own fault (INTERNAL_ERROR); any other code is the command's own
+  (authwrap schema exit-codes prints every error.code with its exit code, as JSON)
 
 Examples:
   authwrap -- aws s3 ls

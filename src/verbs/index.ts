@@ -5,6 +5,7 @@ import { AuthwrapError } from "../errors.js";
 import type { Redactor } from "../output/redact.js";
 import type { RuleSources } from "../rules/load.js";
 import type { VerbName } from "../cli.js";
+import { EXIT_CODE_PROFILES, type ExitCodeProfile } from "../codes.js";
 
 export interface VerbContext {
   sources: RuleSources;
@@ -75,6 +76,12 @@ export async function runVerb(
         type: "string",
         describe: "file holding the command's stderr (- for stdin)",
       })
+      .option("exit-codes", {
+        type: "string",
+        choices: EXIT_CODE_PROFILES,
+        default: context.env.AUTHWRAP_EXIT_CODES || "default",
+        describe: "exit-code profile (env AUTHWRAP_EXIT_CODES)",
+      })
       .parseAsync();
     if (args.help) return 0;
     const { classifyCaptured } = await import("./classify.js");
@@ -85,6 +92,7 @@ export async function runVerb(
         exitCode: args["exit-code"],
         stdoutPath: args.stdout,
         stderrPath: args.stderr,
+        exitCodes: args["exit-codes"] as ExitCodeProfile,
       },
       context,
     );
@@ -126,11 +134,15 @@ export async function runVerb(
   }
   const args = await parser
     .usage(
-      "authwrap schema <envelope|classifier>\n\nPrints the JSON Schema of the envelope or of a classifier rule file.",
+      "authwrap schema <envelope|classifier|exit-codes>\n\nPrints the JSON Schema of the envelope or of a classifier rule file, or every error.code with its exit code.",
     )
     .command("envelope", "the JSON Schema of the envelope")
     .command("classifier", "the JSON Schema of a classifier rule file")
-    .demandCommand(1, "name a schema: envelope or classifier")
+    .command(
+      "exit-codes",
+      "every error.code, its exit code in each profile, what it means",
+    )
+    .demandCommand(1, "name a schema: envelope, classifier or exit-codes")
     .parseAsync();
   if (args.help) return 0;
   const { printSchema } = await import("./schema.js");

@@ -3,6 +3,35 @@ import { z } from "zod";
 import { envelopeSchema } from "../output/envelope-schema.js";
 import { AuthwrapError } from "../errors.js";
 import { ruleFileSchema } from "../rules/schema.js";
+import {
+  CODE_TABLE,
+  ERROR_CODES,
+  EXIT_CODE_PROFILES,
+  exitRuleOf,
+  type ExitRule,
+} from "../codes.js";
+
+export interface ExitCodeRow {
+  code: string;
+  /** Per profile: a number, "child" (the command's own code; 1 when it is 0 or an auth exit), or "128+N" (signal N). */
+  exit: Record<string, number | "child" | "128+N">;
+  meaning: string;
+}
+
+/** codes.ts CODE_TABLE as data, for `authwrap schema exit-codes` and the README's table. */
+export function buildExitCodeTable(): ExitCodeRow[] {
+  const shown = (rule: ExitRule) => (rule === "signal" ? "128+N" : rule);
+  return ERROR_CODES.map((code) => ({
+    code,
+    exit: Object.fromEntries(
+      EXIT_CODE_PROFILES.map((profile) => [
+        profile,
+        shown(exitRuleOf(code, profile)),
+      ]),
+    ),
+    meaning: CODE_TABLE[code].meaning,
+  }));
+}
 
 export const SCHEMA_IDS = {
   envelope: "https://github.com/authwrap/authwrap/schema/envelope.schema.json",
@@ -14,7 +43,7 @@ export function buildJsonSchema(name: string): Record<string, unknown> {
   if (name !== "envelope" && name !== "classifier") {
     throw new AuthwrapError(
       "USAGE_ERROR",
-      `unknown schema "${name}"; expected envelope or classifier`,
+      `unknown schema "${name}"; expected envelope, classifier or exit-codes`,
     );
   }
   const schema = z.toJSONSchema(
@@ -32,6 +61,10 @@ export function buildJsonSchema(name: string): Record<string, unknown> {
 }
 
 export function printSchema(name: string, stdout: Writable): number {
+  if (name === "exit-codes") {
+    stdout.write(`${JSON.stringify(buildExitCodeTable(), null, 2)}\n`);
+    return 0;
+  }
   stdout.write(`${JSON.stringify(buildJsonSchema(name), null, 2)}\n`);
   return 0;
 }
