@@ -162,7 +162,8 @@ export const CODE_TABLE: { readonly [C in ErrorCode]: CodeInfo } = {
   },
   UNREADABLE_FILE: {
     exit: 2,
-    meaning: "a rule file, or a file given to `authwrap classify`, cannot be read",
+    meaning:
+      "a rule file, or a file given to `authwrap classify`, cannot be read",
   },
   UNSAFE_STATE_DIR: {
     exit: 2,
@@ -170,7 +171,8 @@ export const CODE_TABLE: { readonly [C in ErrorCode]: CodeInfo } = {
   },
   UNSAFE_RULE_FILE: {
     exit: 2,
-    meaning: "a rule file is not a regular file, too large, not owned by you or root, or writable by others; nothing was run",
+    meaning:
+      "a rule file is not a regular file, too large, not owned by you or root, or writable by others; nothing was run",
   },
   INTERNAL_ERROR: { exit: 70, meaning: "a bug in authwrap; please report it" },
   INTERRUPTED: {

@@ -140,6 +140,7 @@ async function dispatch(
     return runVerb(parsed.verb, parsed.argv, {
       sources,
       stateDir: stateDirOf(io.env),
+      stdin: io.stdin,
       stdout: io.stdout,
       stderr: io.stderr,
       env: io.env,

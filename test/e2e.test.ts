@@ -339,6 +339,7 @@ describe("authwrap -- <cmd>", () => {
       "required_permission",
     ]);
     expect(Object.keys(envelope.meta)).toEqual([
+      "schema_version",
       "duration_ms",
       "tool",
       "exit_code",
@@ -347,6 +348,7 @@ describe("authwrap -- <cmd>", () => {
       "reauth",
       "ambiguous",
       "stdout_file",
+      "exit_codes",
     ]);
   });
 

@@ -9,6 +9,7 @@ Usage:
   authwrap rules list | validate [PATH...] | test [PATH...]
   authwrap schema envelope | classifier | exit-codes
   authwrap trust [PATH...]
+  authwrap mcp                      an MCP server on stdio with the run_cli tool (README "For agents")
 
 Runs <command>, classifies what it printed and its exit code with the rule files, and on an
 expired credential runs the re-auth command once and the command once more.
@@ -78,10 +79,14 @@ export function printHelp(stdout: Writable): number {
 }
 
 export function printVersion(stdout: Writable): number {
+  stdout.write(`${packageVersion()}\n`);
+  return 0;
+}
+
+export function packageVersion(): string {
   // dist/verbs/help.js and src/verbs/help.ts both sit two folders below the package root.
   const pkg = JSON.parse(
     readFileSync(new URL("../../package.json", import.meta.url), "utf8"),
   ) as { version: string };
-  stdout.write(`${pkg.version}\n`);
-  return 0;
+  return pkg.version;
 }

@@ -1,5 +1,5 @@
 // Parses a verb's own arguments with yargs and runs it. Loaded only when a verb is used.
-import type { Writable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
 import yargs from "yargs";
 import { AuthwrapError } from "../errors.js";
 import type { Redactor } from "../output/redact.js";
@@ -10,6 +10,8 @@ import { EXIT_CODE_PROFILES, type ExitCodeProfile } from "../codes.js";
 export interface VerbContext {
   sources: RuleSources;
   stateDir: string;
+  /** Read only by `authwrap mcp` (the JSON-RPC stream). */
+  stdin?: Readable;
   stdout: Writable;
   stderr: Writable;
   env: Record<string, string | undefined>;
@@ -120,6 +122,24 @@ export async function runVerb(
       Boolean(args.json),
       context,
     );
+  }
+  if (verb === "mcp") {
+    const args = await parser
+      .usage(
+        "authwrap mcp\n\nServes the run_cli tool over stdio (Model Context Protocol). Each call runs\n`authwrap --json -- <argv>` with this server's environment (AUTHWRAP_* settings apply).",
+      )
+      .parseAsync();
+    if (args.help) return 0;
+    const { serveMcp } = await import("../mcp/server.js");
+    const { packageVersion } = await import("./help.js");
+    if (!context.stdin)
+      throw new AuthwrapError("USAGE_ERROR", "authwrap mcp needs stdin");
+    return serveMcp({
+      env: context.env,
+      version: packageVersion(),
+      stdin: context.stdin,
+      stdout: context.stdout,
+    });
   }
   if (verb === "trust") {
     const args = await parser
