@@ -6,6 +6,10 @@
 // and a second process makes "the same trust, redaction and one-re-auth rules" true by
 // construction — the call is the CLI. Start-up costs tens of milliseconds against a cloud CLI's
 // hundreds. Loaded only for `authwrap mcp`, so the SDK never touches the hot path.
+//
+// The SDK's low-level Server rather than McpServer: McpServer wants zod shapes and derives its
+// own JSON Schema, while the tool's outputSchema is to be the published envelope schema itself
+// (`authwrap schema envelope`, with its $id), and argument faults get messages of our own.
 import { spawn } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
 import { fileURLToPath } from "node:url";

@@ -1,4 +1,5 @@
 // Parses a verb's own arguments with yargs and runs it. Loaded only when a verb is used.
+import { resolve } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import yargs from "yargs";
 import { AuthwrapError } from "../errors.js";
@@ -134,8 +135,12 @@ export async function runVerb(
     const { packageVersion } = await import("./help.js");
     if (!context.stdin)
       throw new AuthwrapError("USAGE_ERROR", "authwrap mcp needs stdin");
+    // Each call is its own authwrap process: --classifiers reach it as absolute paths in the env.
+    const extra = context.sources.extraPaths.map((path) => resolve(path));
     return serveMcp({
-      env: context.env,
+      env: extra.length
+        ? { ...context.env, AUTHWRAP_CLASSIFIERS: extra.join(":") }
+        : context.env,
       version: packageVersion(),
       stdin: context.stdin,
       stdout: context.stdout,
