@@ -2,6 +2,7 @@
 import type { Readable, Writable } from "node:stream";
 import pRetry from "p-retry";
 import { classifyAttempt } from "./classify/classify.js";
+import { processVerdict } from "./classify/process.js";
 import { STDOUT_HOLD_LIMIT } from "./run/holdback.js";
 import type { ReauthContext } from "./reauth/command.js";
 import type { Redactor } from "./output/redact.js";
@@ -68,8 +69,9 @@ export async function wrapCommand(
     invocation.retry !== "never";
 
   const judge = (attempt: Attempt): Verdict | null => {
+    // Not started, or killed: the process says what happened, no rule is asked.
     if (attempt.spawnError || attempt.signal || attempt.exitCode === null)
-      return null;
+      return processVerdict(attempt);
     const verdict = classifyAttempt(
       {
         exitCode: attempt.exitCode,

@@ -63,6 +63,7 @@ export function buildEnvelope(
   }: { profile?: ExitCodeProfile; dataWarnings?: string[] } = {},
 ): EnvelopeResult {
   const last = outcome.attempts.at(-1);
+  // The wrapper's verdict already covers these; an Outcome built elsewhere may not.
   const verdict = last ? (processVerdict(last) ?? outcome.verdict) : null;
   const error = last && verdict ? describeFailure(last, verdict, redact) : null;
   const signalNumber = last?.signal ? signalToNumber(last.signal) : null;
