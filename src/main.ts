@@ -25,6 +25,7 @@ import { stateDirOf } from "./reauth/state.js";
 import { findProjectRulesDir } from "./rules/project.js";
 import { visible } from "./output/terminal.js";
 import type { Mode, Outcome } from "./types.js";
+import type { ExitCodeProfile } from "./codes.js";
 
 export interface MainIO {
   argv: string[];
@@ -41,6 +42,8 @@ const INTERRUPTING_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 /** What has been written so far: exactly one envelope per run, whatever happens. */
 interface Session {
   mode: Mode;
+  /** The exit-code profile, once the arguments are understood. */
+  profile?: ExitCodeProfile;
   /** The exit code of the envelope written, once it is. */
   reported?: number;
   started: number;
@@ -73,6 +76,7 @@ export async function main(io: MainIO): Promise<number> {
     );
     if (parsed.kind === "wrap") {
       current.mode = parsed.invocation.mode;
+      current.profile = parsed.invocation.exitCodes;
       verbose = parsed.invocation.verbose;
     } else current.mode = "json";
     return await dispatch(parsed, io, redact, current);
@@ -95,6 +99,7 @@ async function reportFault(current: Session, error: unknown): Promise<number> {
     fault,
     performance.now() - current.started,
     current.redact,
+    current.profile,
   );
   return emit(current, envelope, exitCode);
 }
@@ -165,6 +170,7 @@ async function dispatch(
         "while loading the rule files; the command did not run",
         performance.now() - current.started,
         redact,
+        invocation.exitCodes,
       );
       return emit(current, envelope, exitCode);
     }

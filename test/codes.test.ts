@@ -157,6 +157,26 @@ describe("exit-code profiles", () => {
     });
   });
 
+  it("a fault's envelope names the profile asked for too (UNREADABLE_FILE, exit 2 in both)", async () => {
+    const result = await runAuthwrap(
+      [
+        "--json",
+        "--exit-codes",
+        "cli-agent-2026",
+        "--classifiers",
+        "/nonexistent/rules.yaml",
+        "--",
+        "true",
+      ],
+      createSandbox(),
+    );
+    expect(result.exitCode).toBe(2);
+    expect(parseEnvelope(result.stdout)).toMatchObject({
+      error: { code: "UNREADABLE_FILE", fix_required: false },
+      meta: { exit_codes: "cli-agent-2026" },
+    });
+  });
+
   it("an unknown profile is a usage error naming the accepted ones", async () => {
     const result = await runAuthwrap(
       ["--json", "--exit-codes", "agent", "--", "true"],

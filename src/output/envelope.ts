@@ -123,6 +123,7 @@ export function buildFaultEnvelope(
   fault: AuthwrapError,
   durationMs: number,
   redact: Redactor,
+  profile: ExitCodeProfile = "default",
 ): EnvelopeResult {
   const error: EnvelopeError = {
     ...baseError(fault.code, redact(fault.message), false),
@@ -140,18 +141,7 @@ export function buildFaultEnvelope(
       data: null,
       error,
       warnings: [],
-      meta: {
-        schema_version: SCHEMA_VERSION,
-        duration_ms: Math.round(durationMs),
-        tool: null,
-        exit_code: null,
-        signal: null,
-        attempts: 0,
-        reauth: null,
-        ambiguous: false,
-        stdout_file: null,
-        exit_codes: "default",
-      },
+      meta: metaBeforeAnyRun(durationMs, profile),
     },
     exitCode: exitCodeFor(fault.code, null, null),
   };
@@ -169,6 +159,7 @@ export function interruptedEnvelope(
   what: string,
   durationMs: number,
   redact: Redactor,
+  profile: ExitCodeProfile = "default",
 ): EnvelopeResult {
   const signalNumber = signalToNumber(signal) ?? 15;
   const before = result?.envelope.error ?? null;
@@ -200,18 +191,7 @@ export function interruptedEnvelope(
         }
       : {}),
   };
-  const meta = result?.envelope.meta ?? {
-    schema_version: SCHEMA_VERSION,
-    duration_ms: Math.round(durationMs),
-    tool: null,
-    exit_code: null,
-    signal: null,
-    attempts: 0,
-    reauth: null,
-    ambiguous: false,
-    stdout_file: null,
-    exit_codes: "default",
-  };
+  const meta = result?.envelope.meta ?? metaBeforeAnyRun(durationMs, profile);
   return {
     envelope: {
       ok: false,
@@ -221,5 +201,24 @@ export function interruptedEnvelope(
       meta,
     },
     exitCode: 128 + signalNumber,
+  };
+}
+
+/** meta when nothing ran: a fault, or a signal before the command started. */
+function metaBeforeAnyRun(
+  durationMs: number,
+  profile: ExitCodeProfile,
+): Envelope["meta"] {
+  return {
+    schema_version: SCHEMA_VERSION,
+    duration_ms: Math.round(durationMs),
+    tool: null,
+    exit_code: null,
+    signal: null,
+    attempts: 0,
+    reauth: null,
+    ambiguous: false,
+    stdout_file: null,
+    exit_codes: profile,
   };
 }
