@@ -22,6 +22,7 @@ import { writeReport } from "./output/report.js";
 import { decodeData } from "./output/data.js";
 import { loadRulesFor, type RuleSources } from "./rules/load.js";
 import { wrapCommand } from "./wrap.js";
+import { unwrapCommand } from "./rules/unwrap.js";
 import { stateDirOf } from "./reauth/state.js";
 import { findProjectRulesDir } from "./rules/project.js";
 import { visible } from "./output/terminal.js";
@@ -155,7 +156,11 @@ async function dispatch(
   const interrupt = watchSignals();
   try {
     const rules = await untilInterrupted(
-      loadRulesFor(sources, invocation.command, invocation.tool),
+      loadRulesFor(
+        sources,
+        unwrapCommand(invocation.command, invocation.args).command,
+        invocation.tool,
+      ),
       interrupt.signal,
     );
     if (rules === INTERRUPTED) {
