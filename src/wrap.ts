@@ -150,8 +150,9 @@ export async function wrapCommand(
       tool,
       // A re-auth the caller chose with --reauth is theirs to judge; the rule file's may need a person,
       // and one from a project's rule file runs only once the user trusts that file.
-      interactive:
-        !invocation.reauthCommand && verdict.refreshInteractive === true,
+      interactive: invocation.reauthCommand
+        ? invocation.reauthInteractive === true
+        : verdict.refreshInteractive === true,
       projectSource:
         !invocation.reauthCommand && verdict.refreshOrigin === "project"
           ? verdict.refreshSource
