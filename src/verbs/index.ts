@@ -29,6 +29,24 @@ export async function runVerb(
     const { runConfigVerb } = await import("./config.js");
     return runConfigVerb(argv, verbContext);
   }
+  if (verb === "completion" || verb === "alias") {
+    // Shell code on stdout; alias takes tool names, completion one shell name.
+    if (verb === "alias") {
+      const { printAliases } = await import("./alias.js");
+      return printAliases(argv, verbContext.env, verbContext.stdout);
+    }
+    const { printCompletion } = await import("./completion.js");
+    if (argv.length !== 1)
+      throw new AuthwrapError(
+        "USAGE_ERROR",
+        "usage: authwrap completion bash|zsh|fish",
+      );
+    return printCompletion(
+      argv[0]!,
+      verbContext.sources.builtinPath,
+      verbContext.stdout,
+    );
+  }
   let context = verbContext;
   const parser = yargs(argv)
     .scriptName(`authwrap ${verb}`)
