@@ -26,6 +26,7 @@ import { unwrapCommand } from "./rules/unwrap.js";
 import { stateDirOf } from "./reauth/state.js";
 import { findProjectRulesDir } from "./rules/project.js";
 import { findConfigFiles } from "./config/find.js";
+import { isAuthCode } from "./codes.js";
 import { visible } from "./output/terminal.js";
 import type { Mode, Outcome } from "./types.js";
 
@@ -116,6 +117,16 @@ async function emit(
     stderr: current.io.stderr,
     env: current.io.env,
   });
+  // Under GitHub Actions or GitLab CI an auth verdict also gets the CI's own display (output/ci.ts).
+  const { env } = current.io;
+  if (
+    envelope.error &&
+    isAuthCode(envelope.error.code) &&
+    (env.GITHUB_ACTIONS === "true" || env.GITLAB_CI === "true")
+  ) {
+    const { writeCiReport } = await import("./output/ci.js");
+    writeCiReport(envelope, env, current.io.stderr);
+  }
   return exitCode;
 }
 
