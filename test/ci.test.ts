@@ -109,6 +109,7 @@ describe("GitHub Actions", () => {
   });
 });
 
+/* eslint-disable no-control-regex -- GitLab's section markers are escape sequences */
 describe("GitLab CI", () => {
   it("a collapsed section around the verdict; captured control characters shown as escapes", async () => {
     const result = await hostile({ GITLAB_CI: "true" });
@@ -124,6 +125,7 @@ describe("GitLab CI", () => {
   });
 });
 
+/* eslint-enable no-control-regex */
 describe("action.yml", () => {
   const action = parse(readFileSync(join(ROOT, "action.yml"), "utf8"));
   const steps = action.runs.steps as Array<{
