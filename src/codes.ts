@@ -56,6 +56,7 @@ export const COMMAND_CODES = [
 export const FAULT_CODES = [
   "USAGE_ERROR",
   "INVALID_RULES",
+  "INVALID_CONFIG",
   "UNREADABLE_FILE",
   "UNSAFE_STATE_DIR",
   "UNSAFE_RULE_FILE",
@@ -159,6 +160,11 @@ export const CODE_TABLE: { readonly [C in ErrorCode]: CodeInfo } = {
   INVALID_RULES: {
     exit: 2,
     meaning: "a rule file is invalid (file › rule › field in the message)",
+  },
+  INVALID_CONFIG: {
+    exit: 2,
+    meaning:
+      "a config file is invalid, or a project's config sets what only yours may (file › key in the message)",
   },
   UNREADABLE_FILE: {
     exit: 2,
