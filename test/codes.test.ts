@@ -1,6 +1,6 @@
 // codes.ts is the one list of codes: the exit-code table, the schema's enum, `schema exit-codes`,
 // the README and "did you mean" for rule keys all derive from it, and the profiles apply it.
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -175,6 +175,26 @@ describe("exit-code profiles", () => {
       error: { code: "UNREADABLE_FILE", fix_required: false },
       meta: { exit_codes: "cli-agent-2026" },
     });
+  });
+
+  it("the config file's exit_codes chooses the profile; --exit-codes still wins", async () => {
+    const denied = createSandbox();
+    await runDemo(["auth", "login", "--scope", "read"], denied);
+    const dir = join(denied.env.XDG_CONFIG_HOME!, "authwrap");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "config.yaml"), "exit_codes: cli-agent-2026\n", {
+      mode: 0o600,
+    });
+    const configured = await runAuthwrap(
+      ["--json", "--", "democli", "deploy"],
+      denied,
+    );
+    expect(configured.exitCode).toBe(7);
+    const flagged = await runAuthwrap(
+      ["--json", "--exit-codes", "default", "--", "democli", "deploy"],
+      denied,
+    );
+    expect(flagged.exitCode).toBe(8);
   });
 
   it("an unknown profile is a usage error naming the accepted ones", async () => {
