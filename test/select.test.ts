@@ -179,6 +179,55 @@ describe("mergeRuleFiles: layering", () => {
     ]);
   });
 
+  it("a project's file may change the code of a rule another project file added", () => {
+    const [merged] = mergeRuleFiles([
+      file({ tool: "mycli", rules: [rule("r", "UNAUTHENTICATED")] }, "project"),
+      file(
+        { tool: "mycli", rules: [rule("r", "PERMISSION_DENIED")] },
+        "project",
+      ),
+    ]);
+    expect(codes(merged).r).toBe("PERMISSION_DENIED");
+  });
+
+  it("the rest of a file layers too: uses (later first), detect words (union), credentials, mid_work, env_vars", () => {
+    const base = file(
+      {
+        tool: "words",
+        kind: "vocabulary",
+        uses: ["a", "b"],
+        detect: ["token"],
+        credentials: { sso: { refresh_command: "login sso" } },
+        mid_work: "Still creating",
+        env_vars: ["WORDS_TOKEN"],
+      },
+      "builtin",
+    );
+    const [merged] = mergeRuleFiles([
+      base,
+      file({
+        tool: "words",
+        kind: "vocabulary",
+        uses: ["c", "a"],
+        detect: ["bearer"],
+        credentials: { key: { hint: "words key create" } },
+      }),
+    ]);
+    expect(merged!.uses).toEqual(["c", "a", "b"]);
+    expect(merged!.detect).toEqual(["token", "bearer"]);
+    expect(Object.keys(merged!.credentials).sort()).toEqual(["key", "sso"]);
+    expect(merged!.midWork?.source).toBe(base.midWork?.source);
+    expect(merged!.envVars).toEqual(["WORDS_TOKEN"]);
+
+    const [replaced] = mergeRuleFiles([
+      base,
+      file({ tool: "words", kind: "vocabulary", env_vars: ["OTHER"] }),
+    ]);
+    expect(replaced!.envVars).toEqual(["OTHER"]);
+    // A file without detect words is tried on every output: the layered file is too.
+    expect(replaced!.detect).toBeUndefined();
+  });
+
   it("does not change the files it was given", () => {
     const first = file({
       tool: "mycli",
@@ -241,6 +290,24 @@ describe("selectRules: the order rule sets are tried in", () => {
     expect(order("wrapper.sh", "gcloud")[0]).toBe("tool:gcloud");
   });
 
+  it("a vocabulary named like the tool is not its own file; an own file for every command comes once", () => {
+    const withAws = mergeRuleFiles([
+      file({ tool: "aws", kind: "vocabulary" }, "builtin"),
+      file({ tool: "aws", commands: ["aws"] }, "builtin"),
+      file({ tool: "generic", commands: ["*"] }, "builtin"),
+    ]);
+    expect(
+      selectRules(withAws, "aws").sets.map((s) => `${s.kind}:${s.tool}`),
+    ).toEqual(["tool:aws", "vocabulary:aws", "tool:generic"]);
+    expect(order("x", "house")).toEqual([
+      "tool:house",
+      "vocabulary:oauth2",
+      "vocabulary:google",
+      "vocabulary:kubernetes",
+      "tool:generic",
+    ]);
+  });
+
   it("--tool generic is not an own file: generic still comes once, last", () => {
     const sets = order("x", "generic");
     expect(sets.filter((s) => s === "tool:generic")).toEqual(["tool:generic"]);
@@ -269,5 +336,6 @@ describe("chooseTool and commandName", () => {
     ["run.PS1", "run"],
     ["KUBECTL", "kubectl"],
     ["my.tool", "my.tool"],
+    ["backup.exe.old", "backup.exe.old"],
   ])("%s → %s", (command, name) => expect(commandName(command)).toBe(name));
 });
