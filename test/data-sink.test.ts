@@ -98,7 +98,12 @@ describe("spill past the cap", () => {
     mkdirSync(outputs, { recursive: true, mode: 0o700 });
     chmodSync(dir, 0o700);
     const old = new Date(Date.now() - SPILL_MAX_AGE_MS - 60_000);
-    for (const name of ["stdout-old.out", "notes-old.txt"]) {
+    for (const name of [
+      "stdout-old.out",
+      "notes-old.txt",
+      "stdout-old.log",
+      "other-old.out",
+    ]) {
       writeFileSync(join(outputs, name), "old");
       utimesSync(join(outputs, name), old, old);
     }
@@ -107,6 +112,8 @@ describe("spill past the cap", () => {
     expect(readdirSync(outputs).sort()).toEqual(
       [
         "notes-old.txt",
+        "other-old.out",
+        "stdout-old.log",
         "stdout-young.out",
         sink.file()!.slice(outputs.length + 1),
       ].sort(),

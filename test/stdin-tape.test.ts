@@ -149,6 +149,17 @@ describe("a child that does not keep up or does not read", () => {
     expect(source.isPaused()).toBe(false);
   });
 
+  it("a read error on the caller's stdin ends the child's stdin instead of leaving it waiting", async () => {
+    const source = new PassThrough();
+    const tape = createStdinTape(source, 1024);
+    const first = child();
+    tape.attach(first.stream);
+    source.destroy(new Error("EIO"));
+    await flush();
+    await flush();
+    expect(first.ended()).toBe(true);
+  });
+
   it("an error on the child's stdin (EPIPE: it exited without reading) is not thrown", async () => {
     const source = new PassThrough();
     const tape = createStdinTape(source, 1024);

@@ -30,6 +30,8 @@ describe("trust pinned by sha256", () => {
   it("a file nobody trusted is not trusted", () => {
     const { stateDir, file, hash } = setup();
     expect(isTrusted(stateDir, file, hash)).toBe(false);
+    // No hash loaded and no record: still not trusted (undefined must not equal undefined).
+    expect(isTrusted(stateDir, file, undefined)).toBe(false);
   });
 
   it("trusting records the sha256 of the file's bytes; the same bytes are then trusted", () => {
