@@ -51,6 +51,7 @@ export const FLAGS = new Set([
   "--reauth-ambiguous",
   "--force-reauth",
   "--redact-data",
+  "--no-pty",
   "--verbose",
   "-v",
   "--help",
@@ -187,6 +188,7 @@ export function parseInvocation(
       dataLimit,
       classifierPaths,
       verbose: has("--verbose", "-v") || envSwitch(env, "AUTHWRAP_VERBOSE"),
+      pty: !has("--no-pty") && !envSwitch(env, "AUTHWRAP_NO_PTY"),
     },
   };
 }

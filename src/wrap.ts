@@ -9,6 +9,7 @@ import type { ToolRules } from "./rules/compile.js";
 import { commandName, selectRules } from "./rules/select.js";
 import { runAttempt } from "./run/attempt.js";
 import { createStdinTape, STDIN_REPLAY_LIMIT } from "./run/stdin-tape.js";
+import { wantsPty } from "./run/terminal.js";
 import type {
   Attempt,
   Invocation,
@@ -21,7 +22,7 @@ export interface WrapIO {
   env: Record<string, string | undefined>;
   stdin: Readable & { isTTY?: boolean };
   stdout: Writable & { isTTY?: boolean };
-  stderr: Writable;
+  stderr: Writable & { isTTY?: boolean };
   reauthContext: ReauthContext;
   stateDir: string;
   /** The project's rule folder: re-auth commands from files in it run only once trusted. */
@@ -57,6 +58,15 @@ export async function wrapCommand(
     env: io.env,
   };
   const tape = io.stdin.isTTY ? null : createStdinTape(io.stdin);
+  const pty = wantsPty(
+    {
+      stdin: io.stdin.isTTY === true,
+      stdout: io.stdout.isTTY === true,
+      stderr: io.stderr.isTTY === true,
+    },
+    { pty: invocation.pty, json: invocation.mode === "json" },
+  );
+  if (pty) io.log("the command runs in a pseudo-terminal (--no-pty: pipes)");
   const attempts: Attempt[] = [];
   const warnings: string[] = [];
   let reauth: ReauthResult | null = null;
@@ -100,6 +110,7 @@ export async function wrapCommand(
       stateDir: io.stateDir,
       holdStdout:
         holdFirst && attempts.length === 0 ? STDOUT_HOLD_LIMIT : undefined,
+      terminal: pty ? (io.stdin as NodeJS.ReadStream) : undefined,
     });
     attempts.push(attempt);
     const verdict = withCallerCommand(judge(attempt), invocation);
