@@ -26,7 +26,10 @@ export interface RunTarget {
   /** --json: bytes of stdout kept for `data`; the rest spills to a file in stateDir. */
   dataLimit: number;
   stateDir: string;
-  /** Set when the command should run in a pseudo-terminal on this, the person's terminal (pty.ts); with no pty to be had, its stdout inherits the terminal and only stderr is read. */
+  /**
+   * The person's terminal, when the command should run in a pseudo-terminal on it (pty.ts). With
+   * no pty to be had, its stdout inherits the terminal and only stderr is read.
+   */
   terminal?: NodeJS.ReadStream;
 }
 
