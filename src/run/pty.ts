@@ -100,7 +100,9 @@ export async function runInPty(
   restoreInput();
   output.off("resize", onResize);
   output.off("error", onOutputError);
-  const text = window.read();
+  // The tty's line ends, as the command wrote them, for the envelope's detail.
+  const read = window.read();
+  const text = { ...read, text: read.text.replace(/\r\n/g, "\n") };
   const signal = exit.signal ? signalName(exit.signal) : null;
   return {
     exitCode: signal ? null : exit.exitCode,
