@@ -24,7 +24,8 @@ import { loadRulesFor, type RuleSources } from "./rules/load.js";
 import { wrapCommand } from "./wrap.js";
 import { stateDirOf } from "./reauth/state.js";
 import { findProjectRulesDir } from "./rules/project.js";
-import { visible } from "./output/terminal.js";
+import { colorLevel, visible } from "./output/terminal.js";
+import { createReauthNotices } from "./output/progress.js";
 import type { Mode, Outcome } from "./types.js";
 
 export interface MainIO {
@@ -47,6 +48,8 @@ interface Session {
   started: number;
   redact: Redactor;
   io: MainIO;
+  /** --verbose: the envelope line goes to a terminal's stderr too. */
+  verbose?: boolean;
 }
 
 let session: Session | undefined;
@@ -75,6 +78,7 @@ export async function main(io: MainIO): Promise<number> {
     if (parsed.kind === "wrap") {
       current.mode = parsed.invocation.mode;
       verbose = parsed.invocation.verbose;
+      current.verbose = verbose;
     } else current.mode = "json";
     return await dispatch(parsed, io, redact, current);
   } catch (error) {
@@ -113,6 +117,7 @@ async function emit(
     stdout: current.io.stdout,
     stderr: current.io.stderr,
     env: current.io.env,
+    verbose: current.verbose,
   });
   return exitCode;
 }
@@ -182,6 +187,9 @@ async function dispatch(
       log,
       signal: interrupt.signal,
       redact,
+      notices: io.stderr.isTTY
+        ? createReauthNotices(io.stderr, colorLevel(io.env, true) > 0)
+        : undefined,
     });
     // The state folder's faults around the re-auth: the outcome stands, the warning names them.
     if (outcome.reauth?.warnings)

@@ -5,6 +5,7 @@ import { classifyAttempt } from "./classify/classify.js";
 import { STDOUT_HOLD_LIMIT } from "./run/holdback.js";
 import type { ReauthContext } from "./reauth/command.js";
 import type { Redactor } from "./output/redact.js";
+import type { ReauthNotices } from "./output/progress.js";
 import type { ToolRules } from "./rules/compile.js";
 import { commandName, selectRules } from "./rules/select.js";
 import { runAttempt } from "./run/attempt.js";
@@ -32,6 +33,8 @@ export interface WrapIO {
   signal?: AbortSignal;
   /** Masks the re-auth's relayed output. */
   redact: Redactor;
+  /** A person reads stderr: tell them when the re-auth starts and while it runs. */
+  notices?: ReauthNotices;
 }
 
 /** Control flow only: thrown after a successful re-auth so p-retry runs the command again. */
@@ -150,6 +153,7 @@ export async function wrapCommand(
     );
     const { refreshOnce, isReauthSuccess, describeReauthFailure } =
       await import("./reauth/once.js");
+    const reauthEnded = io.notices?.reauthStarting(verdict.message, command);
     reauth = await refreshOnce({
       command,
       source: invocation.reauthCommand
@@ -175,6 +179,7 @@ export async function wrapCommand(
       force: invocation.forceReauth,
       signal: io.signal,
     });
+    reauthEnded?.();
     io.log(
       `re-auth: ${reauth.skipped ?? (reauth.timedOut ? "timed out" : `exit ${reauth.exitCode}`)} after ${Math.round(reauth.durationMs)} ms`,
     );
