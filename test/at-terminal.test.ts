@@ -202,6 +202,98 @@ describe("at a terminal the command sees a terminal", () => {
   });
 });
 
+describe("lines for a person at a terminal", () => {
+  const expired = async (env: Record<string, string> = {}) => {
+    const sandbox = createSandbox(env);
+    await runDemo(["auth", "login"], sandbox);
+    await runDemo(["auth", "expire"], sandbox);
+    return sandbox;
+  };
+  const lines = (out: string) =>
+    plain(out)
+      .split("\n")
+      .filter((line) => line.startsWith("authwrap:"));
+
+  it("say when authwrap steps in and how the retry went, with no envelope line", async () => {
+    const sandbox = await expired({ NO_COLOR: "1" });
+    const out = await finish(inTerminal("@AW -- democli deploy", sandbox));
+    const said = lines(out);
+    expect(said).toHaveLength(2);
+    expect(said[0]).toMatch(
+      /^authwrap: democli: access token expired at \S+ — running `democli auth refresh`$/,
+    );
+    expect(said[1]).toMatch(
+      /^authwrap: re-authenticated in \d+\.\d s; the retry succeeded$/,
+    );
+    expect(out).toContain('{"ok":true,"job_id":"dep_123","env":"dev"}');
+    expect(out).not.toContain('"meta"');
+  });
+
+  it("after a failed re-auth, point at the login, not at the command that just failed", async () => {
+    const sandbox = await expired({
+      NO_COLOR: "1",
+      DEMOCLI_REFRESH_FAIL: "1",
+    });
+    const out = await finish(inTerminal("@AW -- democli deploy", sandbox));
+    expect(lines(out).at(-1)).toMatch(
+      /^authwrap: credentials expired — democli: access token expired at \S+; log in: democli auth login$/,
+    );
+    expect(out).not.toContain("run: democli auth refresh");
+  });
+
+  it("while the re-auth runs past a second, say how long it has been", async () => {
+    const sandbox = await expired({ NO_COLOR: "1" });
+    const go = join(sandbox.dir, "go");
+    const run = inTerminal(
+      `@AW --reauth 'while [ ! -f ${go} ]; do sleep 0.05; done; democli auth refresh' -- democli deploy`,
+      sandbox,
+    );
+    await shown(run, "still re-authenticating (1 s; Ctrl-C stops it)");
+    writeFileSync(go, "");
+    const out = await finish(run);
+    expect(lines(out)[1]).toBe(
+      "authwrap: still re-authenticating (1 s; Ctrl-C stops it)",
+    );
+    expect(lines(out).at(-1)).toMatch(/the retry succeeded$/);
+  });
+
+  it("show captured text in the step-in line with its control characters escaped", async () => {
+    const sandbox = createSandbox({ NO_COLOR: "1" });
+    const rules = join(sandbox.dir, "hostile.yaml");
+    writeFileSync(
+      rules,
+      [
+        "version: 1",
+        "tool: hostile",
+        "commands: [sh]",
+        "rules:",
+        "  - id: expired",
+        "    code: CREDENTIALS_EXPIRED",
+        "    message: 'expired: {who}'",
+        "    when: { exit_code: 4, stderr: 'expired for (?<who>[^\\n]+)' }",
+      ].join("\n"),
+    );
+    const script = join(sandbox.dir, "hostile.sh");
+    // The capture holds an OSC 52 clipboard write, then CR + erase-line to hide it.
+    writeFileSync(
+      script,
+      `printf 'expired for x\\033]52;c;cm0gLXJmIH4=\\007\\r\\033[2Kfine\\n' >&2; exit 4\n`,
+    );
+    const out = await finish(
+      inTerminal(
+        `@AW --classifiers ${rules} --reauth true -- sh ${script}`,
+        sandbox,
+      ),
+    );
+    const stepIn = out
+      .split("\n")
+      .find((line) => line.includes("— running `true`"))!;
+    expect(stepIn).toMatch(/^authwrap: expired: /);
+    // eslint-disable-next-line no-control-regex -- the test is about control characters
+    expect(stepIn).not.toMatch(/[\u001b\u0007\r]/);
+  });
+});
+
 async function waitForFile(path: string): Promise<void> {
   while (!existsSync(path)) await new Promise((r) => setTimeout(r, 25));
 }
