@@ -13,6 +13,8 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { createSandbox, ROOT, runDemo, type Sandbox } from "./helpers/run.js";
+import { parseInvocation } from "../src/cli.js";
+import { wantsPty } from "../src/run/terminal.js";
 
 const AUTHWRAP = `"${process.execPath}" "${ROOT}/bin/authwrap"`;
 
@@ -245,7 +247,7 @@ describe("lines for a person at a terminal", () => {
     const sandbox = await expired({ NO_COLOR: "1" });
     const go = join(sandbox.dir, "go");
     const run = inTerminal(
-      `@AW --reauth 'while [ ! -f ${go} ]; do sleep 0.05; done; democli auth refresh' -- democli deploy`,
+      `@AW --reauth-timeout 20 --reauth 'while [ ! -f ${go} ]; do sleep 0.05; done; democli auth refresh' -- democli deploy`,
       sandbox,
     );
     await shown(run, "still re-authenticating (1 s; Ctrl-C stops it)");
@@ -297,3 +299,31 @@ describe("lines for a person at a terminal", () => {
 async function waitForFile(path: string): Promise<void> {
   while (!existsSync(path)) await new Promise((r) => setTimeout(r, 25));
 }
+
+describe("who gets a pseudo-terminal (run/terminal.ts) and --no-pty", () => {
+  const all = { stdin: true, stdout: true, stderr: true };
+  it.each([
+    ["all three streams a terminal", all, {}, true],
+    ["stdin piped in", { ...all, stdin: false }, {}, false],
+    ["stdout redirected", { ...all, stdout: false }, {}, false],
+    ["stderr redirected", { ...all, stderr: false }, {}, false],
+    ["--json (stdout is data)", all, { json: true }, false],
+    ["--no-pty", all, { pty: false }, false],
+  ])("%s → %s", (_name, isTTY, options, expected) => {
+    expect(wantsPty(isTTY, { pty: true, json: false, ...options })).toBe(
+      expected,
+    );
+  });
+
+  it.each([
+    [["--", "x"], {}, true],
+    [["--no-pty", "--", "x"], {}, false],
+    [["--", "x"], { AUTHWRAP_NO_PTY: "1" }, false],
+    [["--", "x"], { AUTHWRAP_NO_PTY: "0" }, true],
+  ])("%j with %j → pty %s", (argv, env, pty) => {
+    expect(parseInvocation(argv, env)).toMatchObject({
+      kind: "wrap",
+      invocation: { pty },
+    });
+  });
+});
