@@ -53,7 +53,6 @@ export async function runInPty(
       name: target.env.TERM || "xterm-256color",
       cols: output.columns || 80,
       rows: output.rows || 24,
-      cwd: process.cwd(),
       env: withoutUnset(target.env),
       // Buffers, not strings: the bytes go on unchanged and a character split across reads stays whole.
       encoding: null,
