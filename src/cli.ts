@@ -64,6 +64,7 @@ export const FLAGS = new Set([
   "--reauth-interactive",
   "--force-reauth",
   "--redact-data",
+  "--no-pty",
   "--verbose",
   "-v",
   "--help",
@@ -222,6 +223,7 @@ export function parseInvocation(
       classifierPaths,
       verbose: has("--verbose", "-v") || envSwitch(env, "AUTHWRAP_VERBOSE"),
       exitCodes,
+      pty: !has("--no-pty") && !envSwitch(env, "AUTHWRAP_NO_PTY"),
     },
   };
 }

@@ -24,9 +24,10 @@ import { wrapCommand } from "./wrap.js";
 import { unwrapCommand } from "./rules/unwrap.js";
 import { stateDirOf } from "./reauth/state.js";
 import { findProjectRulesDir } from "./rules/project.js";
+import { colorLevel, visible } from "./output/terminal.js";
+import { createReauthNotices } from "./output/progress.js";
 import { findConfigFiles } from "./config/find.js";
 import { isAuthCode } from "./codes.js";
-import { visible } from "./output/terminal.js";
 import type { Mode, Outcome } from "./types.js";
 import type { ExitCodeProfile } from "./codes.js";
 
@@ -52,6 +53,8 @@ interface Session {
   started: number;
   redact: Redactor;
   io: MainIO;
+  /** --verbose: the envelope line goes to a terminal's stderr too. */
+  verbose?: boolean;
 }
 
 let session: Session | undefined;
@@ -81,6 +84,7 @@ export async function main(io: MainIO): Promise<number> {
       current.mode = parsed.invocation.mode;
       current.profile = parsed.invocation.exitCodes;
       verbose = parsed.invocation.verbose;
+      current.verbose = verbose;
     } else current.mode = "json";
     return await dispatch(parsed, io, redact, current);
   } catch (error) {
@@ -120,6 +124,7 @@ async function emit(
     stdout: current.io.stdout,
     stderr: current.io.stderr,
     env: current.io.env,
+    verbose: current.verbose,
   });
   // Under GitHub Actions or GitLab CI an auth verdict also gets the CI's own display (output/ci.ts).
   const { env } = current.io;
@@ -229,6 +234,9 @@ async function dispatch(
       log,
       signal: interrupt.signal,
       redact,
+      notices: io.stderr.isTTY
+        ? createReauthNotices(io.stderr, colorLevel(io.env, true) > 0)
+        : undefined,
     });
     const last = outcome.attempts.at(-1);
     let result = envelopeOf(outcome, {

@@ -41,6 +41,8 @@ export interface Invocation {
   verbose: boolean;
   /** Which exit codes auth failures get (codes.ts EXIT_CODE_PROFILES). */
   exitCodes: ExitCodeProfile;
+  /** At a terminal, run the command in a pseudo-terminal (false: --no-pty, AUTHWRAP_NO_PTY). */
+  pty: boolean;
 }
 
 export type RetryPolicy = "never" | "auth-rejected" | "always";
