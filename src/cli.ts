@@ -43,6 +43,7 @@ const FLAGS_WITH_VALUE = new Set([
   "--reauth-timeout",
   "--retry",
   "--max-data-bytes",
+  "--min-ttl",
 ]);
 /** Every option the wrapper accepts; the help text must describe each (test/cli.test.ts checks). */
 export const FLAGS = new Set([
@@ -50,6 +51,7 @@ export const FLAGS = new Set([
   "--no-reauth",
   "--reauth-ambiguous",
   "--force-reauth",
+  "--no-proactive",
   "--redact-data",
   "--verbose",
   "-v",
@@ -160,6 +162,15 @@ export function parseInvocation(
     throw usage(
       `${limit.source}: "${limit.value}" is not a whole number of bytes`,
     );
+  const minTtl = setting("--min-ttl", "AUTHWRAP_MIN_TTL");
+  const minTtlMs =
+    minTtl.value === undefined
+      ? DEFAULT_MIN_TTL_MS
+      : parseDuration(minTtl.value);
+  if (minTtlMs === undefined)
+    throw usage(
+      `${minTtl.source}: "${minTtl.value}" is not a duration; give e.g. 90s, 15m, 1h`,
+    );
   return {
     kind: "wrap",
     invocation: {
@@ -187,8 +198,28 @@ export function parseInvocation(
       dataLimit,
       classifierPaths,
       verbose: has("--verbose", "-v") || envSwitch(env, "AUTHWRAP_VERBOSE"),
+      proactive:
+        !has("--no-proactive") &&
+        (fromEnv("AUTHWRAP_PROACTIVE") === undefined ||
+          envSwitch(env, "AUTHWRAP_PROACTIVE")),
+      minTtlMs,
     },
   };
+}
+
+/** Like aws-vault's minimum TTL: when only the expiry is known, refresh with less than this left. */
+export const DEFAULT_MIN_TTL_MS = 5 * 60_000;
+const DURATION_UNITS: Record<string, number> = {
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
+
+/** "90s", "15m", "1h" or bare seconds → ms; undefined when it does not read as one. */
+export function parseDuration(text: string): number | undefined {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*$/.exec(text);
+  if (!match) return undefined;
+  return Math.round(Number(match[1]) * DURATION_UNITS[match[2] || "s"]!);
 }
 
 /**

@@ -1,7 +1,11 @@
 // The `-- <cmd>` flow: attempt → classify → (expired) re-auth once → retry once → Outcome.
 import type { Readable, Writable } from "node:stream";
 import pRetry from "p-retry";
-import { classifyAttempt } from "./classify/classify.js";
+import { classifyAttempt, type ClassifyContext } from "./classify/classify.js";
+import { readContext } from "./classify/context.js";
+import { fillCommand } from "./classify/template.js";
+import { isSeenStale } from "./credential/stamp.js";
+import type { RefreshRequest } from "./reauth/once.js";
 import { STDOUT_HOLD_LIMIT } from "./run/holdback.js";
 import type { ReauthContext } from "./reauth/command.js";
 import type { Redactor } from "./output/redact.js";
@@ -11,6 +15,7 @@ import { runAttempt } from "./run/attempt.js";
 import { createStdinTape, STDIN_REPLAY_LIMIT } from "./run/stdin-tape.js";
 import type {
   Attempt,
+  CredentialInfo,
   Invocation,
   Outcome,
   ReauthResult,
@@ -55,6 +60,40 @@ export async function wrapCommand(
     tool,
     args: invocation.args,
     env: io.env,
+  };
+  // The credential stage (src/credential/) is loaded only when a verdict or a proactive check needs it.
+  const toolSet = sets.find((set) => set.kind === "tool" && set.tool === tool);
+  const probes = toolSet?.probes ?? [];
+  const credentialInput = () => ({
+    tool,
+    probes,
+    stateDir: io.stateDir,
+    env: io.env,
+    args: invocation.args,
+    log: io.log,
+  });
+  let probed: CredentialInfo | undefined;
+  const renew = async (request: RenewRequest): Promise<ReauthResult> => {
+    io.log(
+      `re-auth: running ${request.command} (time limit ${invocation.reauthTimeoutMs} ms, context ${io.reauthContext})`,
+    );
+    const { refreshOnce } = await import("./reauth/once.js");
+    const result = await refreshOnce({
+      ...request,
+      tool,
+      timeoutMs: invocation.reauthTimeoutMs,
+      context: io.reauthContext,
+      env: io.env,
+      stderr: io.stderr,
+      redact: io.redact,
+      stateDir: io.stateDir,
+      force: invocation.forceReauth,
+      signal: io.signal,
+    });
+    io.log(
+      `re-auth: ${result.skipped ?? (result.timedOut ? "timed out" : `exit ${result.exitCode}`)} after ${Math.round(result.durationMs)} ms`,
+    );
+    return result;
   };
   const tape = io.stdin.isTTY ? null : createStdinTape(io.stdin);
   const attempts: Attempt[] = [];
@@ -102,9 +141,17 @@ export async function wrapCommand(
         holdFirst && attempts.length === 0 ? STDOUT_HOLD_LIMIT : undefined,
     });
     attempts.push(attempt);
-    const verdict = withCallerCommand(judge(attempt), invocation);
+    let verdict = withCallerCommand(judge(attempt), invocation);
+    if (verdict && probes.length > 0 && isCredentialVerdict(verdict)) {
+      const { inspectVerdict } = await import("./credential/inspect.js");
+      verdict = await inspectVerdict(verdict, credentialInput());
+      for (const line of verdict.evidenceTrail ?? [])
+        io.log(`evidence: ${line}`);
+    }
     if (
       attempts.length > 1 ||
+      // A proactive re-auth was this invocation's one re-auth.
+      reauth !== null ||
       !verdict ||
       !isRenewable(verdict, invocation) ||
       attempt.outputClosed
@@ -134,17 +181,11 @@ export async function wrapCommand(
         );
       return verdict;
     }
-    io.log(
-      `re-auth: running ${command} (time limit ${invocation.reauthTimeoutMs} ms, context ${io.reauthContext})`,
-    );
-    const { refreshOnce, isReauthSuccess, describeReauthFailure } =
-      await import("./reauth/once.js");
-    reauth = await refreshOnce({
+    reauth = await renew({
       command,
       source: invocation.reauthCommand
         ? (invocation.reauthSource ?? "flag")
         : (verdict.refreshSource ?? "rules"),
-      tool,
       // A re-auth the caller chose with --reauth is theirs to judge; the rule file's may need a person,
       // and one from a project's rule file runs only once the user trusts that file.
       interactive:
@@ -154,19 +195,10 @@ export async function wrapCommand(
           ? verdict.refreshSource
           : undefined,
       projectSourceHash: verdict.refreshHash,
-      timeoutMs: invocation.reauthTimeoutMs,
-      context: io.reauthContext,
-      env: io.env,
-      stderr: io.stderr,
-      redact: io.redact,
-      stateDir: io.stateDir,
       since: attempt.startedAt,
-      force: invocation.forceReauth,
-      signal: io.signal,
     });
-    io.log(
-      `re-auth: ${reauth.skipped ?? (reauth.timedOut ? "timed out" : `exit ${reauth.exitCode}`)} after ${Math.round(reauth.durationMs)} ms`,
-    );
+    const { isReauthSuccess, describeReauthFailure } =
+      await import("./reauth/once.js");
     if (!isReauthSuccess(reauth)) {
       warnings.push(describeReauthFailure(reauth, invocation.reauthTimeoutMs));
       return verdict;
@@ -203,6 +235,34 @@ export async function wrapCommand(
     throw new RetryAfterReauth();
   };
 
+  const proactive =
+    invocation.proactive && invocation.reauthAllowed && probes.length > 0
+      ? proactiveCommandOf(invocation, toolSet!, context)
+      : undefined;
+  if (proactive) {
+    const since = Date.now();
+    const { checkLifetime, describeCredential } =
+      await import("./credential/inspect.js");
+    const { found, lifetime } = await checkLifetime(
+      credentialInput(),
+      invocation.minTtlMs,
+    );
+    if (found) probed = describeCredential(found);
+    if (lifetime?.due) {
+      // Under the same lock as any re-auth: of many callers at once one renews, the others find it renewed.
+      reauth = {
+        ...(await renew({ ...proactive, interactive: false, since })),
+        reason: "proactive",
+      };
+      const { isReauthSuccess, describeReauthFailure } =
+        await import("./reauth/once.js");
+      if (!isReauthSuccess(reauth))
+        warnings.push(
+          describeReauthFailure(reauth, invocation.reauthTimeoutMs),
+        );
+    }
+  }
+
   let verdict = await pRetry(attemptOnce, {
     retries: 1,
     minTimeout: 0,
@@ -223,6 +283,14 @@ export async function wrapCommand(
       await import("./reauth/once.js")
     ).recordIneffectiveReauth(io.stateDir, tool, ran.command);
     if (unrecorded) warnings.push(unrecorded);
+  }
+  if (!verdict && probes.length > 0 && attempts.at(-1)?.exitCode === 0) {
+    // It worked: remember this credential (its salted fingerprint) so a later bare 401 can be settled.
+    const renewed = ran !== null && !ran.skipped && ran.exitCode === 0;
+    if (renewed || isSeenStale(io.stateDir, tool)) {
+      const { recordSuccess } = await import("./credential/inspect.js");
+      await recordSuccess(credentialInput());
+    }
   }
   // No retry replaced the first attempt's output: it goes out after all.
   const held = attempts.length === 1 ? attempts[0]!.heldStdout : undefined;
@@ -251,7 +319,54 @@ export async function wrapCommand(
     reauth,
     warnings,
     durationMs: performance.now() - started,
+    credential: probed,
   };
+}
+
+type RenewRequest = Pick<
+  RefreshRequest,
+  | "command"
+  | "source"
+  | "interactive"
+  | "projectSource"
+  | "projectSourceHash"
+  | "since"
+>;
+
+function isCredentialVerdict(verdict: Verdict): boolean {
+  return (
+    verdict.code === "CREDENTIALS_EXPIRED" || verdict.code === "UNAUTHENTICATED"
+  );
+}
+
+/**
+ * The re-auth a proactive refresh may run unattended: the caller's (--reauth, AUTHWRAP_REAUTH), or
+ * the tool file's own when it needs no person and does not come from a project folder.
+ */
+function proactiveCommandOf(
+  invocation: Invocation,
+  toolSet: ToolRules,
+  context: ClassifyContext,
+): { command: string; source: string } | undefined {
+  if (invocation.reauthCommand)
+    return {
+      command: invocation.reauthCommand,
+      source: invocation.reauthSource ?? "flag",
+    };
+  if (
+    !toolSet.refreshCommand ||
+    toolSet.refreshInteractive ||
+    toolSet.refreshOrigin === "project"
+  )
+    return undefined;
+  const command = fillCommand(toolSet.refreshCommand, {
+    ...readContext(toolSet, context),
+    tool: context.tool,
+    command: context.command,
+  });
+  return command
+    ? { command, source: toolSet.refreshSource ?? "rules" }
+    : undefined;
 }
 
 /** A command the caller named with --reauth (or AUTHWRAP_REAUTH) is what renews the credential: say so. */

@@ -73,6 +73,12 @@ export const reauthSchema = z.object({
   duration_ms: z.number().int().nonnegative(),
   timed_out: z.boolean(),
   skipped: z.string().optional(),
+  reason: z
+    .literal("proactive")
+    .optional()
+    .describe(
+      "Ran before the first attempt: the credential was past 80% of its lifetime (or under --min-ttl)",
+    ),
 });
 
 export const envelopeSchema = z.object({
@@ -99,6 +105,34 @@ export const envelopeSchema = z.object({
       .nullable()
       .describe(
         "--json: the file (0600) holding the whole stdout when it passed --max-data-bytes",
+      ),
+    credential: z
+      .object({
+        kind: z
+          .string()
+          .describe("The probe that found it (rule file probes:)"),
+        source: z
+          .string()
+          .describe(
+            "A path or an environment variable's name; never the value",
+          ),
+        expires_at: nullableString.describe(
+          "ISO-8601 expiry the credential or its cache states",
+        ),
+      })
+      .optional()
+      .describe("The credential the command used, where a probe found it"),
+    evidence: z
+      .array(z.string())
+      .optional()
+      .describe(
+        "How the credential's own evidence settled a bare refusal, or why it did not",
+      ),
+    inferred: z
+      .boolean()
+      .optional()
+      .describe(
+        "The expiry is concluded (worked before, rejected now), not stated",
       ),
   }),
 });

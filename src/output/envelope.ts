@@ -4,7 +4,7 @@ import type { Envelope, EnvelopeError } from "./envelope-schema.js";
 import type { AuthwrapError } from "../errors.js";
 import { redactThenCut, type Redactor } from "./redact.js";
 import { describeSpawnError } from "../run/spawn-error.js";
-import type { Attempt, Outcome, Verdict } from "../types.js";
+import type { Attempt, CredentialInfo, Outcome, Verdict } from "../types.js";
 
 /** Exit codes fixed by the error code; codes not listed keep the child's own exit code. */
 export const EXIT_CODE_BY_ERROR: Record<string, number> = {
@@ -88,13 +88,38 @@ export function buildEnvelope(
             ...(outcome.reauth.skipped
               ? { skipped: outcome.reauth.skipped }
               : {}),
+            ...(outcome.reauth.reason ? { reason: outcome.reauth.reason } : {}),
           }
         : null,
       ambiguous: outcome.verdict?.ambiguous ?? false,
       stdout_file: last?.dataFile ?? null,
+      ...credentialMeta(outcome.verdict, outcome.credential),
     },
   };
   return { envelope, exitCode };
+}
+
+/** meta.credential (source and expiry, never the value), meta.evidence and meta.inferred, when known. */
+function credentialMeta(
+  verdict: Verdict | null,
+  probed: CredentialInfo | undefined,
+): Pick<Envelope["meta"], "credential" | "evidence" | "inferred"> {
+  const credential = verdict?.credential ?? probed;
+  return {
+    ...(credential
+      ? {
+          credential: {
+            kind: credential.kind,
+            source: credential.source,
+            expires_at: credential.expiresAt ?? null,
+          },
+        }
+      : {}),
+    ...(verdict?.evidenceTrail?.length
+      ? { evidence: verdict.evidenceTrail }
+      : {}),
+    ...(verdict?.inferred ? { inferred: true } : {}),
+  };
 }
 
 /** An envelope for authwrap's own fault (bad flag, invalid rule file, bug). */
