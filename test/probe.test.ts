@@ -8,14 +8,10 @@ import { probeCredential } from "../src/credential/probe.js";
 import { judgeLifetime } from "../src/credential/lifetime.js";
 import { readJwtTimes } from "../src/credential/jwt.js";
 import type { ProbeSpec } from "../src/rules/schema.js";
+import { jwt } from "./helpers/jwt.js";
 
 const HOUR = 3_600_000;
 const iso = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
-const part = (value: unknown) =>
-  Buffer.from(JSON.stringify(value)).toString("base64url");
-/** A JWT-shaped token (unsigned: the probes never verify). */
-export const jwt = (claims: Record<string, unknown>) =>
-  `${part({ alg: "RS256", typ: "JWT" })}.${part(claims)}.c2lnbmF0dXJl`;
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
 function home(files: Record<string, string>): string {
@@ -182,9 +178,9 @@ describe("kubectl", () => {
         expiresAt: exp * 1000,
         issuedAt: (exp - 3600) * 1000,
       });
-      expect(
-        judgeLifetime(found!, 5 * 60_000, Date.now()).due,
-      ).toBe(offset < 0);
+      expect(judgeLifetime(found!, 5 * 60_000, Date.now()).due).toBe(
+        offset < 0,
+      );
     },
   );
 
@@ -251,7 +247,11 @@ describe("az, gcloud, tokens", () => {
     const one = home({
       ".azure/msal_token_cache.json": JSON.stringify({
         AccessToken: {
-          a: token("u1.t", "https://management.core.windows.net//.default", exp),
+          a: token(
+            "u1.t",
+            "https://management.core.windows.net//.default",
+            exp,
+          ),
           b: token("u1.t", "https://graph.microsoft.com/.default", exp + 999),
         },
       }),
@@ -296,7 +296,10 @@ describe("az, gcloud, tokens", () => {
     const { found } = await probe([{ kind: "env_token", env: "KUBE_TOKEN" }], {
       KUBE_TOKEN: jwt({ exp, iat: exp - 100 }),
     });
-    expect(found).toMatchObject({ source: "KUBE_TOKEN", expiresAt: exp * 1000 });
+    expect(found).toMatchObject({
+      source: "KUBE_TOKEN",
+      expiresAt: exp * 1000,
+    });
     const unset = await probe([{ kind: "env_token", env: "KUBE_TOKEN" }], {});
     expect(unset.log).toEqual(["credential: KUBE_TOKEN is not set"]);
   });
