@@ -52,6 +52,7 @@ export const FLAGS = new Set([
   "--reauth-ambiguous",
   "--force-reauth",
   "--no-proactive",
+  "--explain",
   "--redact-data",
   "--verbose",
   "-v",
@@ -203,6 +204,7 @@ export function parseInvocation(
         (fromEnv("AUTHWRAP_PROACTIVE") === undefined ||
           envSwitch(env, "AUTHWRAP_PROACTIVE")),
       minTtlMs,
+      explain: has("--explain"),
     },
   };
 }

@@ -168,6 +168,21 @@ async function dispatch(
       );
       return emit(current, envelope, exitCode);
     }
+    if (invocation.explain) {
+      // The plan only: nothing runs (src/reauth/explain.ts).
+      const { explainRun } = await import("./reauth/explain.js");
+      const plan = await explainRun(invocation, rules, {
+        env: io.env,
+        stateDir: stateDirOf(io.env),
+        reauthContext: contextOf(io.env, {
+          stdin: io.stdin.isTTY === true,
+          stderr: io.stderr.isTTY === true,
+        }),
+        log,
+      });
+      io.stdout.write(redact(`${JSON.stringify(plan, null, 2)}\n`));
+      return 0;
+    }
     const outcome = await wrapCommand(invocation, rules, {
       env: io.env,
       stdin: io.stdin,

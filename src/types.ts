@@ -35,6 +35,8 @@ export interface Invocation {
   /** Re-auth before the first attempt when the probed credential is past 80% of its lifetime (or under minTtlMs). */
   proactive: boolean;
   minTtlMs: number;
+  /** Print the re-auth plan for this command and run nothing. */
+  explain: boolean;
 }
 
 export type RetryPolicy = "never" | "auth-rejected" | "always";
@@ -137,6 +139,8 @@ export interface ReauthResult {
   durationMs: number;
   timedOut: boolean;
   skipped?: string;
+  /** The plan's code for why it was skipped (reauth/plan.ts SkipCode): meta.reauth.skip_code. */
+  skipCode?: string;
   /** authwrap itself got this signal while the re-auth ran or was waited for: it was cut short, and nothing is retried. */
   interrupted?: string;
   /** Why it ran: after a refusal (default), or before the first attempt because the credential was about to lapse. */

@@ -1,10 +1,9 @@
 // The `-- <cmd>` flow: attempt → classify → (expired) re-auth once → retry once → Outcome.
 import type { Readable, Writable } from "node:stream";
 import pRetry from "p-retry";
-import { classifyAttempt, type ClassifyContext } from "./classify/classify.js";
-import { readContext } from "./classify/context.js";
-import { fillCommand } from "./classify/template.js";
+import { classifyAttempt } from "./classify/classify.js";
 import { isSeenStale } from "./credential/stamp.js";
+import { proactiveCommandOf } from "./reauth/proactive.js";
 import type { RefreshRequest } from "./reauth/once.js";
 import { STDOUT_HOLD_LIMIT } from "./run/holdback.js";
 import type { ReauthContext } from "./reauth/command.js";
@@ -148,76 +147,59 @@ export async function wrapCommand(
       for (const line of verdict.evidenceTrail ?? [])
         io.log(`evidence: ${line}`);
     }
-    if (
-      attempts.length > 1 ||
-      // A proactive re-auth was this invocation's one re-auth.
-      reauth !== null ||
-      !verdict ||
-      !isRenewable(verdict, invocation) ||
-      attempt.outputClosed
-    )
-      return verdict;
-    if (attempt.interrupted) {
-      warnings.push(
-        `authwrap received ${attempt.interrupted}; no re-auth or retry after it`,
-      );
-      return verdict;
-    }
-    if (
-      verdict.ruleOrigin === "project" &&
-      !(await isTrustedRuleFile(io.stateDir, verdict.rule!, verdict.ruleHash))
-    ) {
-      // An untrusted project file may classify; it may not make authwrap re-run the command.
-      warnings.push(
-        `${verdict.rule} decided this verdict; a project rule file you have not trusted cannot trigger a re-auth or a retry (authwrap trust)`,
-      );
-      return verdict;
-    }
-    const command = invocation.reauthCommand ?? verdict.refreshCommand;
-    if (!invocation.reauthAllowed || !command) {
-      if (!command && invocation.reauthAllowed)
-        warnings.push(
-          'no re-auth command is known for this tool; pass --reauth "<command>"',
-        );
-      return verdict;
-    }
-    reauth = await renew({
-      command,
-      source: invocation.reauthCommand
-        ? (invocation.reauthSource ?? "flag")
-        : (verdict.refreshSource ?? "rules"),
-      // A re-auth the caller chose with --reauth is theirs to judge; the rule file's may need a person,
-      // and one from a project's rule file runs only once the user trusts that file.
-      interactive:
-        !invocation.reauthCommand && verdict.refreshInteractive === true,
-      projectSource:
-        !invocation.reauthCommand && verdict.refreshOrigin === "project"
-          ? verdict.refreshSource
-          : undefined,
-      projectSourceHash: verdict.refreshHash,
-      since: attempt.startedAt,
+    // A proactive re-auth was this invocation's one re-auth.
+    if (attempts.length > 1 || reauth !== null || !verdict) return verdict;
+    const { planReauth } = await import("./reauth/plan.js");
+    const plan = planReauth(verdict, invocation, {
+      context: io.reauthContext,
+      interrupted: attempt.interrupted,
+      outputClosed: attempt.outputClosed,
+      ruleTrusted:
+        verdict.ruleOrigin !== "project" ||
+        (await isTrustedRuleFile(io.stateDir, verdict.rule!, verdict.ruleHash)),
+      commandTrusted:
+        invocation.reauthCommand !== undefined ||
+        verdict.refreshOrigin !== "project" ||
+        (await isTrustedFile(
+          io.stateDir,
+          verdict.refreshSource,
+          verdict.refreshHash,
+        )),
     });
+    io.log(
+      "run" in plan
+        ? `plan: re-auth with ${plan.run.command} (${plan.run.source})`
+        : `plan: no re-auth (${plan.skip})`,
+    );
     const { isReauthSuccess, describeReauthFailure } =
       await import("./reauth/once.js");
+    if ("skip" in plan) {
+      if (plan.skip === "NEEDS_PERSON" || plan.skip === "UNTRUSTED_COMMAND") {
+        // Reported as a re-auth that did not run, with the command the caller may run themselves.
+        reauth = {
+          command: invocation.reauthCommand ?? verdict.refreshCommand!,
+          source: invocation.reauthCommand
+            ? (invocation.reauthSource ?? "flag")
+            : (verdict.refreshSource ?? "rules"),
+          exitCode: null,
+          durationMs: 0,
+          timedOut: false,
+          skipped: plan.message,
+          skipCode: plan.skip,
+        };
+        warnings.push(
+          describeReauthFailure(reauth, invocation.reauthTimeoutMs),
+        );
+      } else if (!SILENT_SKIPS.has(plan.skip)) warnings.push(plan.message);
+      return verdict;
+    }
+    reauth = await renew({ ...plan.run, since: attempt.startedAt });
     if (!isReauthSuccess(reauth)) {
       warnings.push(describeReauthFailure(reauth, invocation.reauthTimeoutMs));
       return verdict;
     }
-    if (verdict.replayEvidence === false && invocation.retry !== "always") {
-      warnings.push(
-        `re-auth succeeded; the command was not retried: only loose words (${verdict.rule}) said the credential expired, which is not enough to run it again (pass --retry always to allow)`,
-      );
-      return verdict;
-    }
-    if (
-      invocation.retry === "never" ||
-      (verdict.replayUnsafe && invocation.retry !== "always")
-    ) {
-      warnings.push(
-        invocation.retry === "never"
-          ? "re-auth succeeded; the command was not retried (--retry never): run it again"
-          : `re-auth succeeded but the command was not retried: it had already started its work when the credential expired (${verdict.rule}); check its state, then run it again (or pass --retry always)`,
-      );
+    if ("skip" in plan.retry) {
+      warnings.push(plan.retry.message);
       return verdict;
     }
     if (attempt.stdoutReleased) {
@@ -339,36 +321,6 @@ function isCredentialVerdict(verdict: Verdict): boolean {
   );
 }
 
-/**
- * The re-auth a proactive refresh may run unattended: the caller's (--reauth, AUTHWRAP_REAUTH), or
- * the tool file's own when it needs no person and does not come from a project folder.
- */
-function proactiveCommandOf(
-  invocation: Invocation,
-  toolSet: ToolRules,
-  context: ClassifyContext,
-): { command: string; source: string } | undefined {
-  if (invocation.reauthCommand)
-    return {
-      command: invocation.reauthCommand,
-      source: invocation.reauthSource ?? "flag",
-    };
-  if (
-    !toolSet.refreshCommand ||
-    toolSet.refreshInteractive ||
-    toolSet.refreshOrigin === "project"
-  )
-    return undefined;
-  const command = fillCommand(toolSet.refreshCommand, {
-    ...readContext(toolSet, context),
-    tool: context.tool,
-    command: context.command,
-  });
-  return command
-    ? { command, source: toolSet.refreshSource ?? "rules" }
-    : undefined;
-}
-
 /** A command the caller named with --reauth (or AUTHWRAP_REAUTH) is what renews the credential: say so. */
 function withCallerCommand(
   verdict: Verdict | null,
@@ -384,6 +336,24 @@ function withCallerCommand(
   };
 }
 
+/** Plan outcomes that are not worth a warning: nothing to renew, or the caller said so. */
+const SILENT_SKIPS = new Set([
+  "NOT_AN_EXPIRY",
+  "AMBIGUOUS",
+  "OUTPUT_CLOSED",
+  "REAUTH_DISABLED",
+]);
+
+async function isTrustedFile(
+  stateDir: string,
+  file: string | undefined,
+  loadedHash: string | undefined,
+): Promise<boolean> {
+  if (!file) return false;
+  const { isTrusted } = await import("./reauth/trust.js");
+  return isTrusted(stateDir, file, loadedHash);
+}
+
 async function isTrustedRuleFile(
   stateDir: string,
   rule: string,
@@ -391,14 +361,4 @@ async function isTrustedRuleFile(
 ): Promise<boolean> {
   const { isTrusted } = await import("./reauth/trust.js");
   return isTrusted(stateDir, rule.slice(0, rule.lastIndexOf("#")), loadedHash);
-}
-
-/** An expiry; or, when the caller opted in, an ambiguous refusal that a re-auth may settle. */
-function isRenewable(verdict: Verdict, invocation: Invocation): boolean {
-  if (verdict.code === "CREDENTIALS_EXPIRED") return !verdict.ambiguous;
-  return (
-    invocation.reauthAmbiguous &&
-    verdict.ambiguous &&
-    verdict.code === "UNAUTHENTICATED"
-  );
 }

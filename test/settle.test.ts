@@ -163,7 +163,7 @@ describe.skipIf(!installed && !REQUIRED)(
       expect(refused.exitCode).toBe(10);
       expect(envelope.error?.code).toBe("CREDENTIALS_EXPIRED");
       expect(envelope.meta).toMatchObject({ ambiguous: false, inferred: true });
-      expect(envelope.meta.evidence![0]).toMatch(
+      expect((envelope.meta.evidence as string[])[0]).toMatch(
         /worked before and is now rejected: expired or revoked/,
       );
 

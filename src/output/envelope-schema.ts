@@ -72,7 +72,14 @@ export const reauthSchema = z.object({
   exit_code: z.number().int().nullable(),
   duration_ms: z.number().int().nonnegative(),
   timed_out: z.boolean(),
-  skipped: z.string().optional(),
+  skipped: z.string().optional().describe("Why it did not run, in words"),
+  skip_code: z
+    .string()
+    .nullable()
+    .optional()
+    .describe(
+      "Why it did not run, as a code (src/reauth/plan.ts): NEEDS_PERSON, COOLING_DOWN, RENEWED_MEANWHILE, ...",
+    ),
   reason: z
     .literal("proactive")
     .optional()

@@ -86,7 +86,10 @@ export function buildEnvelope(
             duration_ms: Math.round(outcome.reauth.durationMs),
             timed_out: outcome.reauth.timedOut,
             ...(outcome.reauth.skipped
-              ? { skipped: outcome.reauth.skipped }
+              ? {
+                  skipped: outcome.reauth.skipped,
+                  skip_code: outcome.reauth.skipCode ?? null,
+                }
               : {}),
             ...(outcome.reauth.reason ? { reason: outcome.reauth.reason } : {}),
           }
