@@ -145,6 +145,7 @@ async function dispatch(
       stderr: io.stderr,
       env: io.env,
       redact,
+      json: parsed.json,
     });
   }
   const { invocation } = parsed;

@@ -244,5 +244,76 @@ describe.skipIf(!installed && !REQUIRED)(
         expect(result.exitCode, String(result.stderr)).toBe(0);
       expect(logins()).toBe(1);
     }, 180_000);
+
+    const authwrap = (args: string[]) =>
+      runAuthwrap(args, { dir, env, demoHome: dir, refreshCount: () => 0 });
+
+    it("status --min-ttl: 0 when the token lasts, 10 when it will not, 8 when there is none", async () => {
+      const token = tokenAt(0.5); // 30 min left
+      fresh(token);
+      const lasts = await authwrap([
+        "status",
+        "kubectl",
+        "--min-ttl",
+        "15m",
+        "--json",
+      ]);
+      expect(lasts.exitCode, String(lasts.stderr)).toBe(0);
+      const row = JSON.parse(String(lasts.stdout)).data[0];
+      expect(row).toMatchObject({
+        tool: "kubectl",
+        credential: {
+          kind: "kubeconfig",
+          source: `${kubeconfig} › user dev › token`,
+        },
+        needs_person: true,
+        lasts: true,
+      });
+      expect(row.expires_in).toMatch(/^in (29|30) min$/);
+      expect(String(lasts.stdout)).not.toContain(token.split(".")[1]);
+      const short = await authwrap(["status", "kubectl", "--min-ttl", "1h"]);
+      expect(short.exitCode).toBe(10);
+      expect(String(short.stdout)).toMatch(/will not last/);
+      rmSync(kubeconfig);
+      const none = await authwrap(["status", "kubectl", "--min-ttl", "1h"]);
+      expect(none.exitCode).toBe(8);
+      expect((await authwrap(["status", "kubectl"])).exitCode).toBe(0);
+    }, 60_000);
+
+    it("--explain prints the plan and runs nothing", async () => {
+      const old = tokenAt(0.85);
+      fresh(old);
+      const command = renewTo(old, tokenAt(0));
+      const result = await authwrap([
+        "--explain",
+        "--reauth",
+        command,
+        "--",
+        "kubectl",
+        "get",
+        "pods",
+      ]);
+      expect(result.exitCode, String(result.stderr)).toBe(0);
+      const plan = JSON.parse(String(result.stdout));
+      expect(plan).toMatchObject({
+        tool: "kubectl",
+        credential: { kind: "kubeconfig" },
+        proactive: { would_run: true, why: "85% of its lifetime has passed" },
+        on_expiry: { source: "flag", retry: true },
+      });
+      expect(logins()).toBe(0);
+      const bare = await authwrap([
+        "--explain",
+        "--",
+        "kubectl",
+        "get",
+        "pods",
+      ]);
+      expect(JSON.parse(String(bare.stdout)).on_expiry).toEqual({
+        skip: "NO_COMMAND",
+        message:
+          'no re-auth command is known for this tool; pass --reauth "<command>"',
+      });
+    }, 60_000);
   },
 );

@@ -13,6 +13,8 @@ export interface VerbContext {
   stderr: Writable;
   env: Record<string, string | undefined>;
   redact: Redactor;
+  /** --json given before the verb. */
+  json?: boolean;
 }
 
 export async function runVerb(
@@ -110,6 +112,40 @@ export async function runVerb(
       String(args._[0]),
       (args.paths as string[] | undefined) ?? [],
       Boolean(args.json),
+      context,
+    );
+  }
+  if (verb === "status") {
+    const args = await parser
+      .usage(
+        "authwrap status [TOOL...] [--min-ttl 15m] [--json]\n\nFor each tool with declared credential sources: the credential it would use (never its value),\nwhen it expires, what refreshes it, whether that needs a person. With --min-ttl: exit 10 when one\nwill not last that long, 8 when a tool has none.",
+      )
+      .command("$0 [tools..]", false)
+      .option("min-ttl", { type: "string", describe: "e.g. 90s, 15m, 1h" })
+      .option("json", { type: "boolean", describe: "print one JSON envelope" })
+      .option("verbose", {
+        type: "boolean",
+        alias: "v",
+        describe: "say where each probe looked",
+      })
+      .parseAsync();
+    if (args.help) return 0;
+    const { parseDuration } = await import("../cli.js");
+    const ttl = args["min-ttl"] as string | undefined;
+    const minTtlMs = ttl === undefined ? undefined : parseDuration(ttl);
+    if (ttl !== undefined && minTtlMs === undefined)
+      throw new AuthwrapError(
+        "USAGE_ERROR",
+        `--min-ttl: "${ttl}" is not a duration; give e.g. 90s, 15m, 1h`,
+      );
+    const { showStatus } = await import("./status.js");
+    return showStatus(
+      {
+        tools: (args.tools as string[] | undefined) ?? [],
+        minTtlMs,
+        json: Boolean(args.json) || context.json === true,
+        verbose: Boolean(args.verbose),
+      },
       context,
     );
   }
