@@ -149,6 +149,8 @@ export async function wrapCommand(
     }
     // A proactive re-auth was this invocation's one re-auth.
     if (attempts.length > 1 || reauth !== null || !verdict) return verdict;
+    // Only a verdict about the credential has a re-auth to plan; the plan loads for those alone.
+    if (!isCredentialVerdict(verdict)) return verdict;
     const { planReauth } = await import("./reauth/plan.js");
     const plan = planReauth(verdict, invocation, {
       context: io.reauthContext,
@@ -171,10 +173,9 @@ export async function wrapCommand(
         ? `plan: re-auth with ${plan.run.command} (${plan.run.source})`
         : `plan: no re-auth (${plan.skip})`,
     );
-    const { isReauthSuccess, describeReauthFailure } =
-      await import("./reauth/once.js");
     if ("skip" in plan) {
       if (plan.skip === "NEEDS_PERSON" || plan.skip === "UNTRUSTED_COMMAND") {
+        const { describeReauthFailure } = await import("./reauth/once.js");
         // Reported as a re-auth that did not run, with the command the caller may run themselves.
         reauth = {
           command: invocation.reauthCommand ?? verdict.refreshCommand!,
@@ -194,6 +195,8 @@ export async function wrapCommand(
       return verdict;
     }
     reauth = await renew({ ...plan.run, since: attempt.startedAt });
+    const { isReauthSuccess, describeReauthFailure } =
+      await import("./reauth/once.js");
     if (!isReauthSuccess(reauth)) {
       warnings.push(describeReauthFailure(reauth, invocation.reauthTimeoutMs));
       return verdict;

@@ -34,8 +34,11 @@ describe("dist/main.js, the hot path", () => {
       ),
     ].sort();
     expect(lazy).toEqual([
+      "./credential/inspect.js",
       "./output/color.js",
+      "./reauth/explain.js",
       "./reauth/once.js",
+      "./reauth/plan.js",
       "./reauth/trust.js",
       "./rules/validate.js",
       "./rules/yaml.js",

@@ -235,10 +235,10 @@ describe.skipIf(!installed && !REQUIRED)(
     it("proactive: 32 concurrent callers at 85% → one refresh", async () => {
       const old = tokenAt(0.85);
       fresh(old);
+      // One command for all, as callers sharing a configuration have: the lock is per command.
+      const command = renewTo(old, tokenAt(0));
       const results = await Promise.all(
-        Array.from({ length: 32 }, () =>
-          kubectl(["--reauth", renewTo(old, tokenAt(0))]),
-        ),
+        Array.from({ length: 32 }, () => kubectl(["--reauth", command])),
       );
       for (const result of results)
         expect(result.exitCode, String(result.stderr)).toBe(0);

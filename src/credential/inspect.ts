@@ -6,7 +6,7 @@ import type { CredentialInfo, Verdict } from "../types.js";
 import { judgeLifetime, type Lifetime } from "./lifetime.js";
 import type { FoundCredential, ProbeInput } from "./found.js";
 import { probeCredential } from "./probe.js";
-import { hasWorkedBefore, recordWorking } from "./seen.js";
+import { hasWorkedBefore, recordWorking, touchStamp } from "./seen.js";
 import { settleVerdict } from "./settle.js";
 
 export interface InspectInput extends ProbeInput {
@@ -44,9 +44,9 @@ export async function inspectVerdict(
 /** After a success: remember the credential as working (wrap.ts decides how often: stamp.ts). */
 export async function recordSuccess(input: InspectInput): Promise<void> {
   const found = await probeCredential(input.probes, input);
-  if (!found) return;
   try {
-    recordWorking(input.stateDir, input.tool, found);
+    if (found) recordWorking(input.stateDir, input.tool, found);
+    else touchStamp(input.stateDir, input.tool);
   } catch (error) {
     input.log(`credential: not recorded: ${(error as Error).message}`);
   }

@@ -48,6 +48,11 @@ export function recordWorking(
   writeJsonFile(stampPath(dir, tool), { at: Date.now() });
 }
 
+/** Nothing to record (no credential found): the stamp alone, so the next successes do not probe again. */
+export function touchStamp(stateDir: string, tool: string): void {
+  writeJsonFile(stampPath(openStateDir(stateDir), tool), { at: Date.now() });
+}
+
 function fingerprintOf(
   salt: string,
   tool: string,

@@ -96,7 +96,7 @@ export function buildEnvelope(
         : null,
       ambiguous: outcome.verdict?.ambiguous ?? false,
       stdout_file: last?.dataFile ?? null,
-      ...credentialMeta(outcome.verdict, outcome.credential),
+      ...credentialMeta(outcome.verdict, outcome.credential, redact),
     },
   };
   return { envelope, exitCode };
@@ -106,6 +106,7 @@ export function buildEnvelope(
 function credentialMeta(
   verdict: Verdict | null,
   probed: CredentialInfo | undefined,
+  redact: Redactor,
 ): Pick<Envelope["meta"], "credential" | "evidence" | "inferred"> {
   const credential = verdict?.credential ?? probed;
   return {
@@ -113,13 +114,13 @@ function credentialMeta(
       ? {
           credential: {
             kind: credential.kind,
-            source: credential.source,
+            source: redact(credential.source),
             expires_at: credential.expiresAt ?? null,
           },
         }
       : {}),
     ...(verdict?.evidenceTrail?.length
-      ? { evidence: verdict.evidenceTrail }
+      ? { evidence: verdict.evidenceTrail.map(redact) }
       : {}),
     ...(verdict?.inferred ? { inferred: true } : {}),
   };

@@ -6,6 +6,7 @@ import { contextOf } from "../cli.js";
 import { describeSpan } from "../credential/lifetime.js";
 import { probeCredential } from "../credential/probe.js";
 import { toolRefreshCommand } from "../reauth/proactive.js";
+import { visible } from "../output/terminal.js";
 import { loadRules } from "../rules/load.js";
 import { selectRules } from "../rules/select.js";
 import type { VerbContext } from "./index.js";
@@ -127,12 +128,13 @@ export async function showStatus(
     const refresh = row.refresh_command
       ? `refresh: ${row.refresh_command}${row.needs_person ? " (needs a person)" : ""}`
       : "no refresh command known";
-    context.stdout.write(
-      context.redact(
-        `${row.tool.padEnd(8)} ${row.credential ? `${row.credential.kind} ${row.credential.source}` : "-"}\n` +
-          `         ${row.credential ? "expires " : ""}${row.expires_in}${row.expires_at ? ` (${row.expires_at})` : ""}${row.lasts === false ? " — will not last" : ""}; ${refresh}\n`,
-      ),
-    );
+    // Paths and kubeconfig user names are the user's files' words: no escape reaches the terminal.
+    const lines = [
+      `${row.tool.padEnd(8)} ${row.credential ? `${row.credential.kind} ${row.credential.source}` : "-"}`,
+      `         ${row.credential ? "expires " : ""}${row.expires_in}${row.expires_at ? ` (${row.expires_at})` : ""}${row.lasts === false ? " — will not last" : ""}; ${refresh}`,
+    ];
+    for (const line of lines)
+      context.stdout.write(`${visible(context.redact(line))}\n`);
   }
   return exitCode;
 }
