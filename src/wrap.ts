@@ -10,6 +10,7 @@ import type { ReauthContext } from "./reauth/command.js";
 import type { Redactor } from "./output/redact.js";
 import type { ToolRules } from "./rules/compile.js";
 import { commandName, selectRules } from "./rules/select.js";
+import { innerEnv, unwrapCommand } from "./rules/unwrap.js";
 import { runAttempt } from "./run/attempt.js";
 import { createStdinTape, STDIN_REPLAY_LIMIT } from "./run/stdin-tape.js";
 import type {
@@ -46,19 +47,21 @@ export async function wrapCommand(
   io: WrapIO,
 ): Promise<Outcome> {
   const started = performance.now();
-  const { tool, sets } = selectRules(
-    rules,
-    invocation.command,
-    invocation.tool,
-  );
+  // `env X=1 aws …`, `sh -c 'aws …'`: the rules and context are the inner command's (rules/unwrap.ts).
+  const inner = unwrapCommand(invocation.command, invocation.args);
+  const { tool, sets } = selectRules(rules, inner.command, invocation.tool);
+  if (inner.through.length > 0)
+    io.log(
+      `looked through ${inner.through.join(", ")}: the command is ${commandName(inner.command)}`,
+    );
   io.log(
     `tool ${tool}: ${sets.map((set) => `${set.tool} (${set.rules.length} rules)`).join(", ")}`,
   );
   const context = {
-    command: commandName(invocation.command),
+    command: commandName(inner.command),
     tool,
-    args: invocation.args,
-    env: io.env,
+    args: inner.args,
+    env: innerEnv(inner, io.env),
   };
   // The credential stage (src/credential/) is loaded only when a verdict or a proactive check needs it.
   const toolSet = sets.find((set) => set.kind === "tool" && set.tool === tool);
@@ -67,8 +70,9 @@ export async function wrapCommand(
     tool,
     probes,
     stateDir: io.stateDir,
-    env: io.env,
-    args: invocation.args,
+    // The inner command's (rules/unwrap.ts): `env KUBECONFIG=… kubectl` reads that kubeconfig.
+    args: context.args,
+    env: context.env,
     log: io.log,
   });
   let probed: CredentialInfo | undefined;

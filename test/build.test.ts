@@ -34,7 +34,9 @@ describe("dist/main.js, the hot path", () => {
       ),
     ].sort();
     expect(lazy).toEqual([
+      "./config/apply.js",
       "./credential/inspect.js",
+      "./output/ci.js",
       "./output/color.js",
       "./reauth/explain.js",
       "./reauth/once.js",

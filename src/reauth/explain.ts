@@ -3,6 +3,7 @@
 // proactive refresh would run, and what an expiry would lead to (planReauth, the same function
 // a run follows).
 import { commandName, selectRules } from "../rules/select.js";
+import { innerEnv, unwrapCommand } from "../rules/unwrap.js";
 import type { ToolRules } from "../rules/compile.js";
 import type { Invocation, Verdict } from "../types.js";
 import type { ReauthContext } from "./command.js";
@@ -22,17 +23,15 @@ export async function explainRun(
   rules: ToolRules[],
   io: ExplainIO,
 ): Promise<Record<string, unknown>> {
-  const { tool, sets } = selectRules(
-    rules,
-    invocation.command,
-    invocation.tool,
-  );
+  // The inner command of `env X=1 kubectl …`, `sh -c '…'`, as a run reads it (rules/unwrap.ts).
+  const inner = unwrapCommand(invocation.command, invocation.args);
+  const { tool, sets } = selectRules(rules, inner.command, invocation.tool);
   const toolSet = sets.find((set) => set.kind === "tool" && set.tool === tool);
   const context = {
-    command: commandName(invocation.command),
+    command: commandName(inner.command),
     tool,
-    args: invocation.args,
-    env: io.env,
+    args: inner.args,
+    env: innerEnv(inner, io.env),
   };
   const refreshCommand = toolSet
     ? toolRefreshCommand(toolSet, context)
@@ -72,8 +71,8 @@ export async function explainRun(
         tool,
         probes,
         stateDir: io.stateDir,
-        env: io.env,
-        args: invocation.args,
+        env: context.env,
+        args: context.args,
         log: io.log,
       },
       invocation.minTtlMs,

@@ -71,6 +71,7 @@ export function planReauth(
     Invocation,
     | "reauthCommand"
     | "reauthSource"
+    | "reauthInteractive"
     | "reauthAllowed"
     | "reauthAmbiguous"
     | "retry"
@@ -123,7 +124,9 @@ export function planReauth(
     source: byCaller
       ? (invocation.reauthSource ?? "flag")
       : (verdict.refreshSource ?? "rules"),
-    interactive: !byCaller && verdict.refreshInteractive === true,
+    interactive: byCaller
+      ? invocation.reauthInteractive === true
+      : verdict.refreshInteractive === true,
     projectSource:
       !byCaller && verdict.refreshOrigin === "project"
         ? verdict.refreshSource

@@ -28,6 +28,9 @@ export function proactiveCommandOf(
   toolSet: ToolRules,
   context: ClassifyContext,
 ): { command: string; source: string } | undefined {
+  // The caller marked their command as needing a person (--reauth-interactive): never unattended.
+  if (invocation.reauthCommand && invocation.reauthInteractive)
+    return undefined;
   if (invocation.reauthCommand)
     return {
       command: invocation.reauthCommand,
