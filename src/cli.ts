@@ -65,6 +65,7 @@ export const FLAGS = new Set([
   "--no-proactive",
   "--explain",
   "--redact-data",
+  "--no-pty",
   "--verbose",
   "-v",
   "--help",
@@ -231,6 +232,7 @@ export function parseInvocation(
           envSwitch(env, "AUTHWRAP_PROACTIVE")),
       minTtlMs,
       explain: has("--explain"),
+      pty: !has("--no-pty") && !envSwitch(env, "AUTHWRAP_NO_PTY"),
     },
   };
 }

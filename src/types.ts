@@ -39,6 +39,8 @@ export interface Invocation {
   minTtlMs: number;
   /** Print the re-auth plan for this command and run nothing. */
   explain: boolean;
+  /** At a terminal, run the command in a pseudo-terminal (false: --no-pty, AUTHWRAP_NO_PTY). */
+  pty: boolean;
 }
 
 export type RetryPolicy = "never" | "auth-rejected" | "always";

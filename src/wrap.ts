@@ -8,11 +8,13 @@ import type { RefreshRequest } from "./reauth/once.js";
 import { STDOUT_HOLD_LIMIT } from "./run/holdback.js";
 import type { ReauthContext } from "./reauth/command.js";
 import type { Redactor } from "./output/redact.js";
+import type { ReauthNotices } from "./output/progress.js";
 import type { ToolRules } from "./rules/compile.js";
 import { commandName, selectRules } from "./rules/select.js";
 import { innerEnv, unwrapCommand } from "./rules/unwrap.js";
 import { runAttempt } from "./run/attempt.js";
 import { createStdinTape, STDIN_REPLAY_LIMIT } from "./run/stdin-tape.js";
+import { wantsPty } from "./run/terminal.js";
 import type {
   Attempt,
   CredentialInfo,
@@ -26,7 +28,7 @@ export interface WrapIO {
   env: Record<string, string | undefined>;
   stdin: Readable & { isTTY?: boolean };
   stdout: Writable & { isTTY?: boolean };
-  stderr: Writable;
+  stderr: Writable & { isTTY?: boolean };
   reauthContext: ReauthContext;
   stateDir: string;
   /** The project's rule folder: re-auth commands from files in it run only once trusted. */
@@ -36,6 +38,8 @@ export interface WrapIO {
   signal?: AbortSignal;
   /** Masks the re-auth's relayed output. */
   redact: Redactor;
+  /** A person reads stderr: tell them when the re-auth starts and while it runs. */
+  notices?: ReauthNotices;
 }
 
 /** Control flow only: thrown after a successful re-auth so p-retry runs the command again. */
@@ -76,7 +80,12 @@ export async function wrapCommand(
     log: io.log,
   });
   let probed: CredentialInfo | undefined;
-  const renew = async (request: RenewRequest): Promise<ReauthResult> => {
+  const renew = async (
+    request: RenewRequest,
+    why: string | undefined,
+  ): Promise<ReauthResult> => {
+    // At a terminal, a person sees why authwrap is logging in, and when it is done (output/notices).
+    const reauthEnded = io.notices?.reauthStarting(why, request.command);
     io.log(
       `re-auth: running ${request.command} (time limit ${invocation.reauthTimeoutMs} ms, context ${io.reauthContext})`,
     );
@@ -93,12 +102,22 @@ export async function wrapCommand(
       force: invocation.forceReauth,
       signal: io.signal,
     });
+    reauthEnded?.();
     io.log(
       `re-auth: ${result.skipped ?? (result.timedOut ? "timed out" : `exit ${result.exitCode}`)} after ${Math.round(result.durationMs)} ms`,
     );
     return result;
   };
   const tape = io.stdin.isTTY ? null : createStdinTape(io.stdin);
+  const pty = wantsPty(
+    {
+      stdin: io.stdin.isTTY === true,
+      stdout: io.stdout.isTTY === true,
+      stderr: io.stderr.isTTY === true,
+    },
+    { pty: invocation.pty, json: invocation.mode === "json" },
+  );
+  if (pty) io.log("the command runs in a pseudo-terminal (--no-pty: pipes)");
   const attempts: Attempt[] = [];
   const warnings: string[] = [];
   let reauth: ReauthResult | null = null;
@@ -142,6 +161,7 @@ export async function wrapCommand(
       stateDir: io.stateDir,
       holdStdout:
         holdFirst && attempts.length === 0 ? STDOUT_HOLD_LIMIT : undefined,
+      terminal: pty ? (io.stdin as NodeJS.ReadStream) : undefined,
     });
     attempts.push(attempt);
     let verdict = withCallerCommand(judge(attempt), invocation);
@@ -198,7 +218,10 @@ export async function wrapCommand(
       } else if (!SILENT_SKIPS.has(plan.skip)) warnings.push(plan.message);
       return verdict;
     }
-    reauth = await renew({ ...plan.run, since: attempt.startedAt });
+    reauth = await renew(
+      { ...plan.run, since: attempt.startedAt },
+      verdict.message,
+    );
     const { isReauthSuccess, describeReauthFailure } =
       await import("./reauth/once.js");
     if (!isReauthSuccess(reauth)) {
@@ -240,7 +263,10 @@ export async function wrapCommand(
     if (lifetime?.due) {
       // Under the same lock as any re-auth: of many callers at once one renews, the others find it renewed.
       reauth = {
-        ...(await renew({ ...proactive, interactive: false, since })),
+        ...(await renew(
+          { ...proactive, interactive: false, since },
+          `${tool}: the credential is about to expire (${lifetime.reason})`,
+        )),
         reason: "proactive",
       };
       const { isReauthSuccess, describeReauthFailure } =
