@@ -15,6 +15,7 @@ export const VERBS = [
   "completion",
   "alias",
   "mcp",
+  "status",
 ] as const;
 export type VerbName = (typeof VERBS)[number];
 /** The re-auth's default time limit: a person at a terminal may need a while for a browser login; an agent or CI should not hang on it. */
@@ -55,6 +56,7 @@ export const FLAGS_WITH_VALUE = new Set([
   "--retry",
   "--max-data-bytes",
   "--exit-codes",
+  "--min-ttl",
 ]);
 /** Every option the wrapper accepts; the help text must describe each (test/cli.test.ts checks). */
 export const FLAGS = new Set([
@@ -63,6 +65,8 @@ export const FLAGS = new Set([
   "--reauth-ambiguous",
   "--reauth-interactive",
   "--force-reauth",
+  "--no-proactive",
+  "--explain",
   "--redact-data",
   "--no-pty",
   "--verbose",
@@ -192,6 +196,15 @@ export function parseInvocation(
     throw usage(
       `${profile.source}: "${profile.value}" is not one of ${EXIT_CODE_PROFILES.join(", ")}`,
     );
+  const minTtl = setting("--min-ttl", "AUTHWRAP_MIN_TTL");
+  const minTtlMs =
+    minTtl.value === undefined
+      ? DEFAULT_MIN_TTL_MS
+      : parseDuration(minTtl.value);
+  if (minTtlMs === undefined)
+    throw usage(
+      `${minTtl.source}: "${minTtl.value}" is not a duration; give e.g. 90s, 15m, 1h`,
+    );
   return {
     kind: "wrap",
     invocation: {
@@ -223,9 +236,30 @@ export function parseInvocation(
       classifierPaths,
       verbose: has("--verbose", "-v") || envSwitch(env, "AUTHWRAP_VERBOSE"),
       exitCodes,
+      proactive:
+        !has("--no-proactive") &&
+        (fromEnv("AUTHWRAP_PROACTIVE") === undefined ||
+          envSwitch(env, "AUTHWRAP_PROACTIVE")),
+      minTtlMs,
+      explain: has("--explain"),
       pty: !has("--no-pty") && !envSwitch(env, "AUTHWRAP_NO_PTY"),
     },
   };
+}
+
+/** Like aws-vault's minimum TTL: when only the expiry is known, refresh with less than this left. */
+export const DEFAULT_MIN_TTL_MS = 5 * 60_000;
+const DURATION_UNITS: Record<string, number> = {
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
+
+/** "90s", "15m", "1h" or bare seconds → ms; undefined when it does not read as one. */
+export function parseDuration(text: string): number | undefined {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*$/.exec(text);
+  if (!match) return undefined;
+  return Math.round(Number(match[1]) * DURATION_UNITS[match[2] || "s"]!);
 }
 
 /**

@@ -168,6 +168,7 @@ async function dispatch(
       stderr: io.stderr,
       env: io.env,
       redact,
+      json: parsed.json,
       cwd: io.cwd,
       reauthContext: contextOf(io.env, {
         stdin: io.stdin.isTTY === true,
@@ -222,6 +223,18 @@ async function dispatch(
         log(
           `config: ${item.key} = ${JSON.stringify(item.raw)} from ${item.origin}`,
         );
+    }
+    if (invocation.explain) {
+      // The plan only: nothing runs (src/reauth/explain.ts).
+      const { explainRun } = await import("./reauth/explain.js");
+      const plan = await explainRun(invocation, rules, {
+        env: io.env,
+        stateDir: stateDirOf(io.env),
+        reauthContext,
+        log,
+      });
+      io.stdout.write(redact(`${JSON.stringify(plan, null, 2)}\n`));
+      return 0;
     }
     const outcome = await wrapCommand(invocation, rules, {
       env: io.env,

@@ -41,6 +41,11 @@ export interface Invocation {
   verbose: boolean;
   /** Which exit codes auth failures get (codes.ts EXIT_CODE_PROFILES). */
   exitCodes: ExitCodeProfile;
+  /** Re-auth before the first attempt when the probed credential is past 80% of its lifetime (or under minTtlMs). */
+  proactive: boolean;
+  minTtlMs: number;
+  /** Print the re-auth plan for this command and run nothing. */
+  explain: boolean;
   /** At a terminal, run the command in a pseudo-terminal (false: --no-pty, AUTHWRAP_NO_PTY). */
   pty: boolean;
 }
@@ -122,7 +127,20 @@ export interface Verdict extends VerdictFields {
   refreshInteractive?: boolean;
   /** Environment variable the tool reads its credential from, if the rule file names one. */
   envVar?: string;
+  /** The credential a probe found (src/credential/): where it is and its expiry; never its value. */
+  credential?: CredentialInfo;
+  /** How the credential's own evidence settled (or did not settle) the verdict: meta.evidence. */
+  evidenceTrail?: string[];
+  /** An expiry concluded from "worked before, rejected now", not stated by anyone. */
+  inferred?: boolean;
   warnings: string[];
+}
+
+export interface CredentialInfo {
+  kind: string;
+  /** A path or an environment variable's name. */
+  source: string;
+  expiresAt?: string;
 }
 
 export interface ReauthResult {
@@ -133,8 +151,12 @@ export interface ReauthResult {
   durationMs: number;
   timedOut: boolean;
   skipped?: string;
+  /** The plan's code for why it was skipped (reauth/plan.ts SkipCode): meta.reauth.skip_code. */
+  skipCode?: string;
   /** authwrap itself got this signal while the re-auth ran or was waited for: it was cut short, and nothing is retried. */
   interrupted?: string;
+  /** Why it ran: after a refusal (default), or before the first attempt because the credential was about to lapse. */
+  reason?: "proactive";
   /** Faults around the re-auth that did not stop it (the state folder could not record it). */
   warnings?: string[];
 }
@@ -146,4 +168,6 @@ export interface Outcome {
   reauth: ReauthResult | null;
   warnings: string[];
   durationMs: number;
+  /** The credential a proactive check probed, when no verdict carries one. */
+  credential?: CredentialInfo;
 }

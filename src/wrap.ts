@@ -3,6 +3,9 @@ import type { Readable, Writable } from "node:stream";
 import pRetry from "p-retry";
 import { classifyAttempt } from "./classify/classify.js";
 import { processVerdict } from "./classify/process.js";
+import { isSeenStale } from "./credential/stamp.js";
+import { proactiveCommandOf } from "./reauth/proactive.js";
+import type { RefreshRequest } from "./reauth/once.js";
 import { STDOUT_HOLD_LIMIT } from "./run/holdback.js";
 import type { ReauthContext } from "./reauth/command.js";
 import type { Redactor } from "./output/redact.js";
@@ -15,6 +18,7 @@ import { createStdinTape, STDIN_REPLAY_LIMIT } from "./run/stdin-tape.js";
 import { wantsPty } from "./run/terminal.js";
 import type {
   Attempt,
+  CredentialInfo,
   Invocation,
   Outcome,
   ReauthResult,
@@ -63,6 +67,47 @@ export async function wrapCommand(
     tool,
     args: inner.args,
     env: innerEnv(inner, io.env),
+  };
+  // The credential stage (src/credential/) is loaded only when a verdict or a proactive check needs it.
+  const toolSet = sets.find((set) => set.kind === "tool" && set.tool === tool);
+  const probes = toolSet?.probes ?? [];
+  const credentialInput = () => ({
+    tool,
+    probes,
+    stateDir: io.stateDir,
+    // The inner command's (rules/unwrap.ts): `env KUBECONFIG=… kubectl` reads that kubeconfig.
+    args: context.args,
+    env: context.env,
+    log: io.log,
+  });
+  let probed: CredentialInfo | undefined;
+  const renew = async (
+    request: RenewRequest,
+    why: string | undefined,
+  ): Promise<ReauthResult> => {
+    // At a terminal, a person sees why authwrap is logging in, and when it is done (output/notices).
+    const reauthEnded = io.notices?.reauthStarting(why, request.command);
+    io.log(
+      `re-auth: running ${request.command} (time limit ${invocation.reauthTimeoutMs} ms, context ${io.reauthContext})`,
+    );
+    const { refreshOnce } = await import("./reauth/once.js");
+    const result = await refreshOnce({
+      ...request,
+      tool,
+      timeoutMs: invocation.reauthTimeoutMs,
+      context: io.reauthContext,
+      env: io.env,
+      stderr: io.stderr,
+      redact: io.redact,
+      stateDir: io.stateDir,
+      force: invocation.forceReauth,
+      signal: io.signal,
+    });
+    reauthEnded?.();
+    io.log(
+      `re-auth: ${result.skipped ?? (result.timedOut ? "timed out" : `exit ${result.exitCode}`)} after ${Math.round(result.durationMs)} ms`,
+    );
+    return result;
   };
   const tape = io.stdin.isTTY ? null : createStdinTape(io.stdin);
   const pty = wantsPty(
@@ -121,93 +166,72 @@ export async function wrapCommand(
       terminal: pty ? (io.stdin as NodeJS.ReadStream) : undefined,
     });
     attempts.push(attempt);
-    const verdict = withCallerCommand(judge(attempt), invocation);
-    if (
-      attempts.length > 1 ||
-      !verdict ||
-      !isRenewable(verdict, invocation) ||
-      attempt.outputClosed
-    )
-      return verdict;
-    if (attempt.interrupted) {
-      warnings.push(
-        `authwrap received ${attempt.interrupted}; no re-auth or retry after it`,
-      );
-      return verdict;
+    let verdict = withCallerCommand(judge(attempt), invocation);
+    if (verdict && probes.length > 0 && isCredentialVerdict(verdict)) {
+      const { inspectVerdict } = await import("./credential/inspect.js");
+      verdict = await inspectVerdict(verdict, credentialInput());
+      for (const line of verdict.evidenceTrail ?? [])
+        io.log(`evidence: ${line}`);
     }
-    if (
-      verdict.ruleOrigin === "project" &&
-      !(await isTrustedRuleFile(io.stateDir, verdict.rule!, verdict.ruleHash))
-    ) {
-      // An untrusted project file may classify; it may not make authwrap re-run the command.
-      warnings.push(
-        `${verdict.rule} decided this verdict; a project rule file you have not trusted cannot trigger a re-auth or a retry (authwrap trust)`,
-      );
-      return verdict;
-    }
-    const command = invocation.reauthCommand ?? verdict.refreshCommand;
-    if (!invocation.reauthAllowed || !command) {
-      if (!command && invocation.reauthAllowed)
-        warnings.push(
-          'no re-auth command is known for this tool; pass --reauth "<command>"',
-        );
-      return verdict;
-    }
-    io.log(
-      `re-auth: running ${command} (time limit ${invocation.reauthTimeoutMs} ms, context ${io.reauthContext})`,
-    );
-    const { refreshOnce, isReauthSuccess, describeReauthFailure } =
-      await import("./reauth/once.js");
-    const reauthEnded = io.notices?.reauthStarting(verdict.message, command);
-    reauth = await refreshOnce({
-      command,
-      source: invocation.reauthCommand
-        ? (invocation.reauthSource ?? "flag")
-        : (verdict.refreshSource ?? "rules"),
-      tool,
-      // A re-auth the caller chose with --reauth is theirs to judge; the rule file's may need a person,
-      // and one from a project's rule file runs only once the user trusts that file.
-      interactive: invocation.reauthCommand
-        ? invocation.reauthInteractive === true
-        : verdict.refreshInteractive === true,
-      projectSource:
-        !invocation.reauthCommand && verdict.refreshOrigin === "project"
-          ? verdict.refreshSource
-          : undefined,
-      projectSourceHash: verdict.refreshHash,
-      timeoutMs: invocation.reauthTimeoutMs,
+    // A proactive re-auth was this invocation's one re-auth.
+    if (attempts.length > 1 || reauth !== null || !verdict) return verdict;
+    // Only a verdict about the credential has a re-auth to plan; the plan loads for those alone.
+    if (!isCredentialVerdict(verdict)) return verdict;
+    const { planReauth } = await import("./reauth/plan.js");
+    const plan = planReauth(verdict, invocation, {
       context: io.reauthContext,
-      env: io.env,
-      stderr: io.stderr,
-      redact: io.redact,
-      stateDir: io.stateDir,
-      since: attempt.startedAt,
-      force: invocation.forceReauth,
-      signal: io.signal,
+      interrupted: attempt.interrupted,
+      outputClosed: attempt.outputClosed,
+      ruleTrusted:
+        verdict.ruleOrigin !== "project" ||
+        (await isTrustedRuleFile(io.stateDir, verdict.rule!, verdict.ruleHash)),
+      commandTrusted:
+        invocation.reauthCommand !== undefined ||
+        verdict.refreshOrigin !== "project" ||
+        (await isTrustedFile(
+          io.stateDir,
+          verdict.refreshSource,
+          verdict.refreshHash,
+        )),
     });
-    reauthEnded?.();
     io.log(
-      `re-auth: ${reauth.skipped ?? (reauth.timedOut ? "timed out" : `exit ${reauth.exitCode}`)} after ${Math.round(reauth.durationMs)} ms`,
+      "run" in plan
+        ? `plan: re-auth with ${plan.run.command} (${plan.run.source})`
+        : `plan: no re-auth (${plan.skip})`,
     );
+    if ("skip" in plan) {
+      if (plan.skip === "NEEDS_PERSON" || plan.skip === "UNTRUSTED_COMMAND") {
+        const { describeReauthFailure } = await import("./reauth/once.js");
+        // Reported as a re-auth that did not run, with the command the caller may run themselves.
+        reauth = {
+          command: invocation.reauthCommand ?? verdict.refreshCommand!,
+          source: invocation.reauthCommand
+            ? (invocation.reauthSource ?? "flag")
+            : (verdict.refreshSource ?? "rules"),
+          exitCode: null,
+          durationMs: 0,
+          timedOut: false,
+          skipped: plan.message,
+          skipCode: plan.skip,
+        };
+        warnings.push(
+          describeReauthFailure(reauth, invocation.reauthTimeoutMs),
+        );
+      } else if (!SILENT_SKIPS.has(plan.skip)) warnings.push(plan.message);
+      return verdict;
+    }
+    reauth = await renew(
+      { ...plan.run, since: attempt.startedAt },
+      verdict.message,
+    );
+    const { isReauthSuccess, describeReauthFailure } =
+      await import("./reauth/once.js");
     if (!isReauthSuccess(reauth)) {
       warnings.push(describeReauthFailure(reauth, invocation.reauthTimeoutMs));
       return verdict;
     }
-    if (verdict.replayEvidence === false && invocation.retry !== "always") {
-      warnings.push(
-        `re-auth succeeded; the command was not retried: only loose words (${verdict.rule}) said the credential expired, which is not enough to run it again (pass --retry always to allow)`,
-      );
-      return verdict;
-    }
-    if (
-      invocation.retry === "never" ||
-      (verdict.replayUnsafe && invocation.retry !== "always")
-    ) {
-      warnings.push(
-        invocation.retry === "never"
-          ? "re-auth succeeded; the command was not retried (--retry never): run it again"
-          : `re-auth succeeded but the command was not retried: it had already started its work when the credential expired (${verdict.rule}); check its state, then run it again (or pass --retry always)`,
-      );
+    if ("skip" in plan.retry) {
+      warnings.push(plan.retry.message);
       return verdict;
     }
     if (attempt.stdoutReleased) {
@@ -224,6 +248,37 @@ export async function wrapCommand(
     }
     throw new RetryAfterReauth();
   };
+
+  const proactive =
+    invocation.proactive && invocation.reauthAllowed && probes.length > 0
+      ? proactiveCommandOf(invocation, toolSet!, context)
+      : undefined;
+  if (proactive) {
+    const since = Date.now();
+    const { checkLifetime, describeCredential } =
+      await import("./credential/inspect.js");
+    const { found, lifetime } = await checkLifetime(
+      credentialInput(),
+      invocation.minTtlMs,
+    );
+    if (found) probed = describeCredential(found);
+    if (lifetime?.due) {
+      // Under the same lock as any re-auth: of many callers at once one renews, the others find it renewed.
+      reauth = {
+        ...(await renew(
+          { ...proactive, interactive: false, since },
+          `${tool}: the credential is about to expire (${lifetime.reason})`,
+        )),
+        reason: "proactive",
+      };
+      const { isReauthSuccess, describeReauthFailure } =
+        await import("./reauth/once.js");
+      if (!isReauthSuccess(reauth))
+        warnings.push(
+          describeReauthFailure(reauth, invocation.reauthTimeoutMs),
+        );
+    }
+  }
 
   let verdict = await pRetry(attemptOnce, {
     retries: 1,
@@ -245,6 +300,14 @@ export async function wrapCommand(
       await import("./reauth/once.js")
     ).recordIneffectiveReauth(io.stateDir, tool, ran.command);
     if (unrecorded) warnings.push(unrecorded);
+  }
+  if (!verdict && probes.length > 0 && attempts.at(-1)?.exitCode === 0) {
+    // It worked: remember this credential (its salted fingerprint) so a later bare 401 can be settled.
+    const renewed = ran !== null && !ran.skipped && ran.exitCode === 0;
+    if (renewed || isSeenStale(io.stateDir, tool)) {
+      const { recordSuccess } = await import("./credential/inspect.js");
+      await recordSuccess(credentialInput());
+    }
   }
   // No retry replaced the first attempt's output: it goes out after all.
   const held = attempts.length === 1 ? attempts[0]!.heldStdout : undefined;
@@ -273,7 +336,24 @@ export async function wrapCommand(
     reauth,
     warnings,
     durationMs: performance.now() - started,
+    credential: probed,
   };
+}
+
+type RenewRequest = Pick<
+  RefreshRequest,
+  | "command"
+  | "source"
+  | "interactive"
+  | "projectSource"
+  | "projectSourceHash"
+  | "since"
+>;
+
+function isCredentialVerdict(verdict: Verdict): boolean {
+  return (
+    verdict.code === "CREDENTIALS_EXPIRED" || verdict.code === "UNAUTHENTICATED"
+  );
 }
 
 /** A command the caller named with --reauth (or AUTHWRAP_REAUTH) is what renews the credential: say so. */
@@ -291,6 +371,24 @@ function withCallerCommand(
   };
 }
 
+/** Plan outcomes that are not worth a warning: nothing to renew, or the caller said so. */
+const SILENT_SKIPS = new Set([
+  "NOT_AN_EXPIRY",
+  "AMBIGUOUS",
+  "OUTPUT_CLOSED",
+  "REAUTH_DISABLED",
+]);
+
+async function isTrustedFile(
+  stateDir: string,
+  file: string | undefined,
+  loadedHash: string | undefined,
+): Promise<boolean> {
+  if (!file) return false;
+  const { isTrusted } = await import("./reauth/trust.js");
+  return isTrusted(stateDir, file, loadedHash);
+}
+
 async function isTrustedRuleFile(
   stateDir: string,
   rule: string,
@@ -298,14 +396,4 @@ async function isTrustedRuleFile(
 ): Promise<boolean> {
   const { isTrusted } = await import("./reauth/trust.js");
   return isTrusted(stateDir, rule.slice(0, rule.lastIndexOf("#")), loadedHash);
-}
-
-/** An expiry; or, when the caller opted in, an ambiguous refusal that a re-auth may settle. */
-function isRenewable(verdict: Verdict, invocation: Invocation): boolean {
-  if (verdict.code === "CREDENTIALS_EXPIRED") return !verdict.ambiguous;
-  return (
-    invocation.reauthAmbiguous &&
-    verdict.ambiguous &&
-    verdict.code === "UNAUTHENTICATED"
-  );
 }

@@ -35,9 +35,12 @@ describe("dist/main.js, the hot path", () => {
     ].sort();
     expect(lazy).toEqual([
       "./config/apply.js",
+      "./credential/inspect.js",
       "./output/ci.js",
       "./output/color.js",
+      "./reauth/explain.js",
       "./reauth/once.js",
+      "./reauth/plan.js",
       "./reauth/trust.js",
       "./rules/validate.js",
       "./rules/yaml.js",

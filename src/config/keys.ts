@@ -108,7 +108,7 @@ export const CONFIG_KEYS: Record<string, ConfigKey> = {
     flag: "--min-ttl",
     env: "AUTHWRAP_MIN_TTL",
     kind: "value",
-    builtin: "20% of the credential's lifetime",
+    builtin: "5m (when only the expiry is known; else at 80% of the lifetime)",
     projectMay: always,
   },
 };

@@ -86,7 +86,20 @@ export const reauthSchema = z.object({
   exit_code: z.number().int().nullable(),
   duration_ms: z.number().int().nonnegative(),
   timed_out: z.boolean(),
-  skipped: z.string().optional(),
+  skipped: z.string().optional().describe("Why it did not run, in words"),
+  skip_code: z
+    .string()
+    .nullable()
+    .optional()
+    .describe(
+      "Why it did not run, as a code (src/reauth/plan.ts): NEEDS_PERSON, COOLING_DOWN, RENEWED_MEANWHILE, ...",
+    ),
+  reason: z
+    .literal("proactive")
+    .optional()
+    .describe(
+      "Ran before the first attempt: the credential was past 80% of its lifetime (or under --min-ttl)",
+    ),
 });
 
 export const envelopeSchema = z.object({
@@ -123,6 +136,34 @@ export const envelopeSchema = z.object({
       .enum(EXIT_CODE_PROFILES)
       .describe(
         "The exit-code profile in effect (--exit-codes, AUTHWRAP_EXIT_CODES)",
+      ),
+    credential: z
+      .object({
+        kind: z
+          .string()
+          .describe("The probe that found it (rule file probes:)"),
+        source: z
+          .string()
+          .describe(
+            "A path or an environment variable's name; never the value",
+          ),
+        expires_at: nullableString.describe(
+          "ISO-8601 expiry the credential or its cache states",
+        ),
+      })
+      .optional()
+      .describe("The credential the command used, where a probe found it"),
+    evidence: z
+      .array(z.string())
+      .optional()
+      .describe(
+        "How the credential's own evidence settled a bare refusal, or why it did not",
+      ),
+    inferred: z
+      .boolean()
+      .optional()
+      .describe(
+        "The expiry is concluded (worked before, rejected now), not stated",
       ),
   }),
 });

@@ -8,7 +8,7 @@ import { decodeData } from "./data.js";
 import { exitCodeFor, signalToNumber } from "./exit.js";
 import { processVerdict } from "../classify/process.js";
 import { INTERRUPTED_CODE, type ExitCodeProfile } from "../codes.js";
-import type { Outcome } from "../types.js";
+import type { CredentialInfo, Outcome, Verdict } from "../types.js";
 
 export { EXIT_CODE_BY_ERROR, exitCodeFor } from "./exit.js";
 
@@ -106,16 +106,45 @@ export function buildEnvelope(
             duration_ms: Math.round(outcome.reauth.durationMs),
             timed_out: outcome.reauth.timedOut,
             ...(outcome.reauth.skipped
-              ? { skipped: outcome.reauth.skipped }
+              ? {
+                  skipped: outcome.reauth.skipped,
+                  skip_code: outcome.reauth.skipCode ?? null,
+                }
               : {}),
+            ...(outcome.reauth.reason ? { reason: outcome.reauth.reason } : {}),
           }
         : null,
       ambiguous: outcome.verdict?.ambiguous ?? false,
       stdout_file: last?.dataFile ?? null,
       exit_codes: profile,
+      ...credentialMeta(outcome.verdict, outcome.credential, redact),
     },
   };
   return { envelope, exitCode };
+}
+
+/** meta.credential (source and expiry, never the value), meta.evidence and meta.inferred, when known. */
+function credentialMeta(
+  verdict: Verdict | null,
+  probed: CredentialInfo | undefined,
+  redact: Redactor,
+): Pick<Envelope["meta"], "credential" | "evidence" | "inferred"> {
+  const credential = verdict?.credential ?? probed;
+  return {
+    ...(credential
+      ? {
+          credential: {
+            kind: credential.kind,
+            source: redact(credential.source),
+            expires_at: credential.expiresAt ?? null,
+          },
+        }
+      : {}),
+    ...(verdict?.evidenceTrail?.length
+      ? { evidence: verdict.evidenceTrail.map(redact) }
+      : {}),
+    ...(verdict?.inferred ? { inferred: true } : {}),
+  };
 }
 
 /** An envelope for authwrap's own fault (bad flag, invalid rule file, bug). */

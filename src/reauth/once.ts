@@ -20,9 +20,10 @@ import {
   type ReauthRecord,
 } from "./state.js";
 import { isTrusted } from "./trust.js";
+import { gateStep, planUnderLock, type SkipCode } from "./plan.js";
 import type { ReauthResult } from "../types.js";
 
-export const FAILURE_COOLDOWN_MS = 60_000;
+export { FAILURE_COOLDOWN_MS } from "./plan.js";
 /** Waiters give the holder its whole time limit plus this, before giving up. */
 const LOCK_GRACE_MS = 5_000;
 
@@ -60,27 +61,18 @@ async function refreshWithGates(
   request: RefreshRequest,
 ): Promise<ReauthResult> {
   const { command } = request;
-  if (
-    request.projectSource &&
-    !isTrusted(
-      request.stateDir,
-      request.projectSource,
-      request.projectSourceHash,
-    )
-  ) {
-    return skipped(
-      command,
-      null,
-      `it comes from ${request.projectSource}, a project rule file you have not trusted (authwrap trust ${request.projectSource})`,
-    );
-  }
-  if (request.interactive && request.context !== "interactive") {
-    return skipped(
-      command,
-      null,
-      `needs a person at a terminal; not run in ${request.context} context`,
-    );
-  }
+  // The same gates as the plan (plan.ts): a direct caller of refreshOnce gets them too.
+  const gate = gateStep(request, {
+    context: request.context,
+    commandTrusted:
+      !request.projectSource ||
+      isTrusted(
+        request.stateDir,
+        request.projectSource,
+        request.projectSourceHash,
+      ),
+  });
+  if (gate) return skipped(command, null, gate.message, gate.skip);
   if (request.signal?.aborted)
     return interruptedBefore(command, request.signal, "before it could start");
   let dir: string;
@@ -91,6 +83,7 @@ async function refreshWithGates(
       command,
       null,
       `the state folder cannot be used: ${describeFault(error)}`,
+      "STATE_UNUSABLE",
     );
   }
   sweepTemporaries(dir);
@@ -121,6 +114,7 @@ async function refreshWithGates(
       command,
       null,
       `the re-auth lock could not be written in ${dir}: ${describeFault(error)}`,
+      "STATE_UNUSABLE",
     );
   }
   if (locked.held) return locked.value;
@@ -134,6 +128,7 @@ async function refreshWithGates(
     command,
     null,
     "another authwrap process held the re-auth lock past its time limit",
+    "LOCK_BUSY",
   );
 }
 
@@ -144,37 +139,14 @@ async function underLock(
 ): Promise<ReauthResult> {
   const { command } = request;
   const record = readRecord(dir, key);
-  if (!request.force) {
-    if (
-      record.lastSuccessAt !== undefined &&
-      record.lastSuccessAt >= request.since
-    ) {
-      return skipped(
-        command,
-        0,
-        "renewed by another authwrap process meanwhile",
-      );
-    }
-    // Unattended runs (an agent, CI) loop; a person at a terminal may want to try again at once.
-    const sinceFailure =
-      record.lastFailureAt === undefined
-        ? Infinity
-        : Math.max(0, Date.now() - record.lastFailureAt);
-    if (
-      request.context !== "interactive" &&
-      sinceFailure < FAILURE_COOLDOWN_MS
-    ) {
-      const ago = `${Math.round(sinceFailure / 1000)} s ago`;
-      const within = `not run again within ${FAILURE_COOLDOWN_MS / 1000} s`;
-      return skipped(
-        command,
-        null,
-        record.ineffective
-          ? `exited 0 ${ago} but the credential still read as expired; ${within}`
-          : `failed ${ago}; ${within}`,
-      );
-    }
-  }
+  const gate = planUnderLock(record, request, Date.now());
+  if (gate)
+    return skipped(
+      command,
+      gate.skip === "RENEWED_MEANWHILE" ? 0 : null,
+      gate.message,
+      gate.skip,
+    );
   if (request.signal?.aborted)
     return interruptedBefore(command, request.signal, "before it could start");
   // On a stop signal runReauth stops the re-auth's whole process group itself, then returns.
@@ -270,7 +242,12 @@ function interruptedBefore(
 ): ReauthResult {
   const name = String(signal.reason);
   return {
-    ...skipped(command, null, `authwrap was interrupted by ${name} ${when}`),
+    ...skipped(
+      command,
+      null,
+      `authwrap was interrupted by ${name} ${when}`,
+      "INTERRUPTED",
+    ),
     interrupted: name,
   };
 }
@@ -279,6 +256,14 @@ function skipped(
   command: string,
   exitCode: number | null,
   reason: string,
+  code: SkipCode,
 ): ReauthResult {
-  return { command, exitCode, durationMs: 0, timedOut: false, skipped: reason };
+  return {
+    command,
+    exitCode,
+    durationMs: 0,
+    timedOut: false,
+    skipped: reason,
+    skipCode: code,
+  };
 }

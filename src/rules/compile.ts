@@ -10,6 +10,7 @@ import type {
   JsonTestSpec,
   PatternSpec,
   Rule,
+  ProbeSpec,
   RuleFile,
 } from "./schema.js";
 
@@ -80,6 +81,8 @@ export interface ToolRules {
   refreshInteractive: boolean;
   hint?: string;
   envVars: string[];
+  /** Where the credential can be read (src/credential/); read only when a verdict or a proactive check needs it. */
+  probes: ProbeSpec[];
   context: NonNullable<RuleFile["context"]>;
   rules: CompiledRule[];
 }
@@ -160,6 +163,7 @@ export function compileRuleFile(
     refreshInteractive: file.refresh_interactive ?? false,
     hint: file.hint,
     envVars: file.env_vars ?? [],
+    probes: file.probes ?? [],
     context: file.context ?? {},
     rules,
   };

@@ -172,6 +172,56 @@ const credential = z.strictObject({
     ),
 });
 
+const envName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name");
+
+/** Where the credential the command will use can be read (src/credential/); first that finds one wins. */
+const probe = z.discriminatedUnion("kind", [
+  z
+    .strictObject({ kind: z.literal("env_token"), env: envName })
+    .describe("A token in this environment variable; a JWT's exp/iat are read"),
+  z
+    .strictObject({ kind: z.literal("env_token_file"), env: envName })
+    .describe("A token in the file this environment variable names"),
+  z
+    .strictObject({ kind: z.literal("aws_env_expiration") })
+    .describe("AWS_CREDENTIAL_EXPIRATION beside AWS_SESSION_TOKEN"),
+  z
+    .strictObject({ kind: z.literal("aws_cli_cache") })
+    .describe(
+      "~/.aws/cli/cache: the assumed-role or SSO role credentials of the profile",
+    ),
+  z
+    .strictObject({ kind: z.literal("aws_sso_cache") })
+    .describe(
+      "~/.aws/sso/cache: the SSO token of the profile's sso_session or sso_start_url",
+    ),
+  z
+    .strictObject({ kind: z.literal("kubeconfig") })
+    .describe("The current context's user: token, tokenFile or OIDC id-token"),
+  z
+    .strictObject({
+      kind: z.literal("exec_credential_file"),
+      path: z.string().min(1),
+    })
+    .describe(
+      "A cached ExecCredential (status.token, status.expirationTimestamp); ~ is the home folder",
+    ),
+  z
+    .strictObject({ kind: z.literal("azure_msal_cache") })
+    .describe("~/.azure/msal_token_cache.json access tokens' expires_on"),
+  z
+    .strictObject({ kind: z.literal("gcloud_access_token_file") })
+    .describe(
+      "gcloud's access-token file override (CLOUDSDK_AUTH_ACCESS_TOKEN_FILE or auth/access_token_file)",
+    ),
+]);
+
+export const PROBE_KINDS: string[] = probe.options.map(
+  (option) => option.shape.kind.value,
+);
+
 export const ruleFileSchema = z.strictObject({
   $schema: z.string().optional(),
   version: z.union([z.literal(1), z.literal(2)]),
@@ -237,6 +287,12 @@ export const ruleFileSchema = z.strictObject({
   context: z
     .record(z.string().regex(/^[a-z_][a-z0-9_]*$/), contextVar)
     .optional(),
+  probes: z
+    .array(probe)
+    .optional()
+    .describe(
+      "Where to read the credential the tool will use and its expiry, tried in order; never printed, only fingerprinted",
+    ),
   rules: z.array(rule),
 });
 
@@ -245,4 +301,5 @@ export type Rule = RuleFile["rules"][number];
 export type RuleExample = NonNullable<Rule["examples"]>[number];
 export type PatternSpec = z.infer<typeof pattern>;
 export type JsonTestSpec = z.infer<typeof jsonTest>;
+export type ProbeSpec = z.infer<typeof probe>;
 export type FieldValueSpec = z.infer<typeof fieldValue>;

@@ -123,6 +123,7 @@ function layer(base: ToolRules, file: ToolRules): ToolRules {
       : base.refreshInteractive,
     hint: file.hint ?? base.hint,
     envVars: file.envVars.length > 0 ? file.envVars : base.envVars,
+    probes: file.probes.length > 0 ? file.probes : base.probes,
     context: fromProject
       ? { ...file.context, ...base.context }
       : { ...base.context, ...file.context },

@@ -2,7 +2,7 @@
 // suggest the nearest valid key. Loaded only when a user's rule file is read.
 import { z } from "zod";
 import { AuthwrapError } from "../errors.js";
-import { ruleFileSchema, type RuleFile } from "./schema.js";
+import { PROBE_KINDS, ruleFileSchema, type RuleFile } from "./schema.js";
 import { nearest } from "../suggest.js";
 
 /** Every key the format knows, read from the zod schema itself, so "did you mean" never lags behind it. */
@@ -32,10 +32,10 @@ export function validateRuleFile(raw: unknown, path: string): RuleFile {
   const result = ruleFileSchema.safeParse(raw);
   if (result.success) return result.data;
   const issue = mostSpecific(result.error.issues);
-  const { rule, field } = locate(raw, issue.path);
+  const { rule, field, probe } = locate(raw, issue.path);
   const where = [
     path,
-    rule ? `rule ${rule}` : undefined,
+    rule ? (probe ? rule : `rule ${rule}`) : undefined,
     field || (rule ? undefined : "(top level)"),
   ]
     .filter(Boolean)
@@ -51,7 +51,13 @@ export function validateRuleFile(raw: unknown, path: string): RuleFile {
 function locate(
   raw: unknown,
   path: PropertyKey[],
-): { rule?: string; field: string } {
+): { rule?: string; field: string; probe?: boolean } {
+  if (path[0] === "probes" && typeof path[1] === "number") {
+    const probes = (raw as { probes?: Array<{ kind?: unknown }> }).probes;
+    const kind = probes?.[path[1]]?.kind;
+    const label = `probe #${path[1] + 1}${typeof kind === "string" ? ` (${kind})` : ""}`;
+    return { rule: label, field: formatPath(path.slice(2)), probe: true };
+  }
   if (path[0] === "rules" && typeof path[1] === "number") {
     const rules = (raw as { rules?: Array<{ id?: unknown }> }).rules;
     const id = rules?.[path[1]]?.id;
@@ -113,6 +119,18 @@ function describeIssue(issue: Issue, raw: unknown): string {
     const near =
       typeof input === "string" ? nearest(input, allowed) : undefined;
     return `invalid value${got}; expected one of ${allowed.join(", ")}${near ? ` (did you mean "${near}"?)` : ""}`;
+  }
+  if (
+    issue.code === "invalid_union" &&
+    issue.errors.length === 0 &&
+    "discriminator" in issue &&
+    issue.discriminator === "kind"
+  ) {
+    // A probe of a kind authwrap does not know (schema.ts PROBE_KINDS).
+    const input = valueAt(raw, issue.path);
+    const near =
+      typeof input === "string" ? nearest(input, PROBE_KINDS) : undefined;
+    return `${input === undefined ? "missing" : `unknown probe kind "${String(input)}"`}; expected one of ${PROBE_KINDS.join(", ")}${near ? ` (did you mean "${near}"?)` : ""}`;
   }
   if (issue.code === "invalid_union")
     return "not an accepted form; see `authwrap schema classifier`";

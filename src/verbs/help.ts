@@ -13,6 +13,7 @@ Usage:
   authwrap completion bash | zsh | fish
   authwrap alias [--shell bash|zsh|fish] TOOL...
   authwrap mcp                      an MCP server on stdio with the run_cli tool (README "For agents")
+  authwrap status [TOOL...] [--min-ttl 15m] [--json]
 
 Runs <command>, classifies what it printed and its exit code with the rule files, and on an
 expired credential runs the re-auth command once and the command once more.
@@ -33,6 +34,12 @@ Options (before --):
   --force-reauth           run the re-auth even within the cool-down after a failed (or ineffective)
                            one, and even if another process renewed the credential meanwhile
                            (env AUTHWRAP_FORCE_REAUTH=1)
+  --no-proactive           do not re-auth before the first attempt when the credential a probe finds is
+                           past 80% of its lifetime (env AUTHWRAP_PROACTIVE=0)
+  --min-ttl DURATION       when only the expiry is known, re-auth before the first attempt with less
+                           than this left: 90s, 15m, 1h (default 5m; env AUTHWRAP_MIN_TTL)
+  --explain                print the re-auth plan for the command (credential, proactive refresh, what
+                           an expiry would run) as JSON, and run nothing
   --retry POLICY           when to retry after a successful re-auth: auth-rejected (default: unless a
                            rule says the command had already started its work), always, never
                            (env AUTHWRAP_RETRY)

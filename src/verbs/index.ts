@@ -21,6 +21,8 @@ export interface VerbContext {
   /** For `config`: where a project's config is looked for, and who runs (the timeouts' default). */
   cwd?: string;
   reauthContext?: ReauthContext;
+  /** --json given before the verb. */
+  json?: boolean;
 }
 
 export async function runVerb(
@@ -172,6 +174,40 @@ export async function runVerb(
       stdin: context.stdin,
       stdout: context.stdout,
     });
+  }
+  if (verb === "status") {
+    const args = await parser
+      .usage(
+        "authwrap status [TOOL...] [--min-ttl 15m] [--json]\n\nFor each tool with declared credential sources: the credential it would use (never its value),\nwhen it expires, what refreshes it, whether that needs a person. With --min-ttl: exit 10 when one\nwill not last that long, 8 when a tool has none.",
+      )
+      .command("$0 [tools..]", false)
+      .option("min-ttl", { type: "string", describe: "e.g. 90s, 15m, 1h" })
+      .option("json", { type: "boolean", describe: "print one JSON envelope" })
+      .option("verbose", {
+        type: "boolean",
+        alias: "v",
+        describe: "say where each probe looked",
+      })
+      .parseAsync();
+    if (args.help) return 0;
+    const { parseDuration } = await import("../cli.js");
+    const ttl = args["min-ttl"] as string | undefined;
+    const minTtlMs = ttl === undefined ? undefined : parseDuration(ttl);
+    if (ttl !== undefined && minTtlMs === undefined)
+      throw new AuthwrapError(
+        "USAGE_ERROR",
+        `--min-ttl: "${ttl}" is not a duration; give e.g. 90s, 15m, 1h`,
+      );
+    const { showStatus } = await import("./status.js");
+    return showStatus(
+      {
+        tools: (args.tools as string[] | undefined) ?? [],
+        minTtlMs,
+        json: Boolean(args.json) || context.json === true,
+        verbose: Boolean(args.verbose),
+      },
+      context,
+    );
   }
   if (verb === "trust") {
     const args = await parser
