@@ -80,11 +80,18 @@ await build({
 });
 try {
   const { prebuildRules } = await import(pathToFileURL(tmp).href);
-  const { rules, examples } = await prebuildRules(join(root, "classifiers"));
+  const { rules, examples, regexps } = await prebuildRules(
+    join(root, "classifiers"),
+  );
   writeFileSync(join(dist, "builtin-rules.json"), JSON.stringify(rules));
   writeFileSync(
     join(dist, "builtin-rules-examples.json"),
     JSON.stringify(examples),
+  );
+  // The patterns as they run (pattern.ts): rewriting them at start-up cost more than loading the rest.
+  writeFileSync(
+    join(dist, "builtin-rules-regexps.json"),
+    JSON.stringify(regexps),
   );
   console.log(
     `built ${done.size} bundles in dist/ and ${rules.length} built-in rule files (${rules.reduce((n, r) => n + r.file.rules.length, 0)} rules)`,

@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { AuthwrapError } from "../errors.js";
 import { compileRuleFile, type RuleOrigin, type ToolRules } from "./compile.js";
 import { checkRuleFolders, readRuleSource } from "./source-check.js";
+import { usePreparedSources } from "./pattern.js";
 import { chooseTool, GENERIC_TOOL, mergeRuleFiles } from "./select.js";
 import type { RuleExample, RuleFile } from "./schema.js";
 
@@ -171,6 +172,11 @@ export function listRuleFiles(path: string, mustExist: boolean): string[] {
 
 function readPrebuilt(path: string): RuleFileEntry[] {
   const entries = readJson<RuleFileEntry[]>(path);
+  // Missing (an older build): the patterns are rewritten as they compile, only slower.
+  usePreparedSources(
+    readJson<Record<string, string>>(path.replace(/\.json$/, "-regexps.json")) ??
+      {},
+  );
   if (!entries)
     throw new AuthwrapError(
       "UNREADABLE_FILE",
