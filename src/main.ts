@@ -1,9 +1,9 @@
 // The process boundary: argv, env and streams in; exit code out. The only module that
 // touches process.argv, process.env and the exit.
+import { now } from "./run/clock.js";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { homedir } from "node:os";
-import { setFlagsFromString } from "node:v8";
 import {
   contextOf,
   parseInvocation,
@@ -52,7 +52,7 @@ interface Session {
 let session: Session | undefined;
 
 export async function main(io: MainIO): Promise<number> {
-  const started = performance.now();
+  const started = now();
   const redact = createRedactor(io.env);
   // Until the arguments are understood, read --json leniently: a bad option still gets its envelope.
   const current: Session = {
@@ -94,7 +94,7 @@ async function reportFault(current: Session, error: unknown): Promise<number> {
       );
   const { envelope, exitCode } = buildFaultEnvelope(
     fault,
-    performance.now() - current.started,
+    now() - current.started,
     current.redact,
   );
   return emit(current, envelope, exitCode);
@@ -163,7 +163,7 @@ async function dispatch(
         null,
         interrupt.name(),
         "while loading the rule files; the command did not run",
-        performance.now() - current.started,
+        now() - current.started,
         redact,
       );
       return emit(current, envelope, exitCode);
@@ -295,15 +295,7 @@ function ruleSources(
 
 /** Entry point for bin/authwrap. */
 export async function run(): Promise<void> {
-  // Rule patterns run over output that anyone may control. With these V8 flags a pattern that
-  // starts to backtrack excessively is re-run on V8's linear-time engine instead of hanging;
-  // rules/pattern.ts rejects the features that engine lacks (and spells `i` out as classes), so
-  // every rule pattern qualifies. At V8's default threshold a `[^\n]*` between two literals on
-  // 128 KiB of repeated prefixes ran 19 s before falling back; at 1000 backtracks, 0.35 s.
-  setFlagsFromString(
-    "--enable-experimental-regexp-engine-on-excessive-backtracks",
-  );
-  setFlagsFromString("--regexp-backtracks-before-fallback=1000");
+  // The V8 flags that keep rule patterns linear are set just before classifying: classify/linear.ts.
   // EPIPE on our own stdout/stderr (`| head -1`) is a normal end, never a stack trace.
   for (const stream of [process.stdout, process.stderr])
     stream.on("error", () => {});

@@ -1,4 +1,5 @@
 // The `-- <cmd>` flow: attempt → classify → (expired) re-auth once → retry once → Outcome.
+import { now } from "./run/clock.js";
 import type { Readable, Writable } from "node:stream";
 import pRetry from "p-retry";
 import { classifyAttempt } from "./classify/classify.js";
@@ -41,7 +42,7 @@ export async function wrapCommand(
   rules: ToolRules[],
   io: WrapIO,
 ): Promise<Outcome> {
-  const started = performance.now();
+  const started = now();
   const { tool, sets } = selectRules(
     rules,
     invocation.command,
@@ -250,7 +251,7 @@ export async function wrapCommand(
     verdict,
     reauth,
     warnings,
-    durationMs: performance.now() - started,
+    durationMs: now() - started,
   };
 }
 

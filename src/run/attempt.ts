@@ -2,6 +2,7 @@
 // This is the hot path, so it spawns with node:child_process directly: loading execa costs
 // more start-up time than the whole rest of authwrap (see docs/BENCHMARKS.md). The re-auth,
 // which runs only on an expiry, uses execa.
+import { now } from "./clock.js";
 import { spawn, type ChildProcess } from "node:child_process";
 import type { Writable } from "node:stream";
 import { createOutputWindow } from "./windows.js";
@@ -29,7 +30,7 @@ export interface RunTarget {
 }
 
 export async function runAttempt(target: RunTarget): Promise<Attempt> {
-  const started = performance.now();
+  const started = now();
   const startedAt = Date.now();
   let child: ChildProcess;
   try {
@@ -113,7 +114,7 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
     dataTruncated: data?.truncated() ?? false,
     dataFile: data?.file() ?? null,
     dataFileError: data?.failure() ?? null,
-    durationMs: performance.now() - started,
+    durationMs: now() - started,
     startedAt,
     outputClosed,
     interrupted,
@@ -138,7 +139,7 @@ function notStarted(
     dataTruncated: false,
     dataFile: null,
     dataFileError: null,
-    durationMs: performance.now() - started,
+    durationMs: now() - started,
     startedAt,
     outputClosed: false,
     interrupted: null,
