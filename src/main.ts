@@ -20,8 +20,9 @@ import { AuthwrapError, isAuthwrapError } from "./errors.js";
 import { createRedactor, redactData, type Redactor } from "./output/redact.js";
 import { writeReport } from "./output/report.js";
 import { decodeData } from "./output/data.js";
-import { loadRulesFor, type RuleSources } from "./rules/load.js";
+import { prepareRulesFor, type RuleSources } from "./rules/load.js";
 import { wrapCommand } from "./wrap.js";
+import { stdoutIsStderr } from "./run/shared-output.js";
 import { stateDirOf } from "./reauth/state.js";
 import { findProjectRulesDir } from "./rules/project.js";
 import { visible } from "./output/terminal.js";
@@ -34,6 +35,8 @@ export interface MainIO {
   stdin: NodeJS.ReadStream;
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
+  /** The process's stdout and stderr are one file or pipe (`2>&1`): see run/shared-output.ts. */
+  shareOutput?: boolean;
 }
 
 /** Signals that stop authwrap; each is answered with one envelope and exit 128+N. */
@@ -155,7 +158,7 @@ async function dispatch(
   const interrupt = watchSignals();
   try {
     const rules = await untilInterrupted(
-      loadRulesFor(sources, invocation.command, invocation.tool),
+      prepareRulesFor(sources, invocation.command, invocation.tool),
       interrupt.signal,
     );
     if (rules === INTERRUPTED) {
@@ -182,6 +185,7 @@ async function dispatch(
       log,
       signal: interrupt.signal,
       redact,
+      shareOutput: io.shareOutput,
     });
     // The state folder's faults around the re-auth: the outcome stands, the warning names them.
     if (outcome.reauth?.warnings)
@@ -317,6 +321,7 @@ export async function run(): Promise<void> {
     stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,
+    shareOutput: stdoutIsStderr(),
   });
   // Pipe writes are asynchronous on some platforms (macOS): exit only once relayed output is out.
   await Promise.all([drained(process.stdout), drained(process.stderr)]);

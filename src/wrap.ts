@@ -2,7 +2,10 @@
 import { now } from "./run/clock.js";
 import type { Readable, Writable } from "node:stream";
 import pRetry from "p-retry";
-import { classifyAttempt } from "./classify/classify.js";
+import {
+  classifyAttempt,
+  type ClassifyContext,
+} from "./classify/classify.js";
 import { STDOUT_HOLD_LIMIT } from "./run/holdback.js";
 import type { ReauthContext } from "./reauth/command.js";
 import type { Redactor } from "./output/redact.js";
@@ -32,6 +35,8 @@ export interface WrapIO {
   signal?: AbortSignal;
   /** Masks the re-auth's relayed output. */
   redact: Redactor;
+  /** stdout and stderr are one file (`2>&1`): the child gets one socket for both. */
+  shareOutput?: boolean;
 }
 
 /** Control flow only: thrown after a successful re-auth so p-retry runs the command again. */
@@ -39,23 +44,32 @@ class RetryAfterReauth extends Error {}
 
 export async function wrapCommand(
   invocation: Invocation,
-  rules: ToolRules[],
+  /** The rules, or a function that compiles them (called once the command runs). */
+  rules: ToolRules[] | (() => ToolRules[]),
   io: WrapIO,
 ): Promise<Outcome> {
   const started = now();
-  const { tool, sets } = selectRules(
-    rules,
-    invocation.command,
-    invocation.tool,
-  );
-  io.log(
-    `tool ${tool}: ${sets.map((set) => `${set.tool} (${set.rules.length} rules)`).join(", ")}`,
-  );
-  const context = {
-    command: commandName(invocation.command),
-    tool,
-    args: invocation.args,
-    env: io.env,
+  // The rules are compiled once the command has started (see runAttempt's whileRunning): its own
+  // start-up, on the other core, hides that work. Nothing reads them before the first verdict.
+  let picked: ReturnType<typeof selectRules> | undefined;
+  let context: ClassifyContext | undefined;
+  const pick = () => {
+    if (picked) return picked;
+    picked = selectRules(
+      typeof rules === "function" ? rules() : rules,
+      invocation.command,
+      invocation.tool,
+    );
+    io.log(
+      `tool ${picked.tool}: ${picked.sets.map((set) => `${set.tool} (${set.rules.length} rules)`).join(", ")}`,
+    );
+    context = {
+      command: commandName(invocation.command),
+      tool: picked.tool,
+      args: invocation.args,
+      env: io.env,
+    };
+    return picked;
   };
   const tape = io.stdin.isTTY ? null : createStdinTape(io.stdin);
   const attempts: Attempt[] = [];
@@ -77,8 +91,8 @@ export async function wrapCommand(
         stdout: attempt.stdout,
         stderr: attempt.stderr,
       },
-      sets,
-      context,
+      pick().sets,
+      context!,
     );
     io.log(
       verdict?.rule
@@ -101,6 +115,8 @@ export async function wrapCommand(
       stateDir: io.stateDir,
       holdStdout:
         holdFirst && attempts.length === 0 ? STDOUT_HOLD_LIMIT : undefined,
+      whileRunning: pick,
+      shareOutput: io.shareOutput,
     });
     attempts.push(attempt);
     const verdict = withCallerCommand(judge(attempt), invocation);
@@ -145,7 +161,7 @@ export async function wrapCommand(
       source: invocation.reauthCommand
         ? (invocation.reauthSource ?? "flag")
         : (verdict.refreshSource ?? "rules"),
-      tool,
+      tool: pick().tool,
       // A re-auth the caller chose with --reauth is theirs to judge; the rule file's may need a person,
       // and one from a project's rule file runs only once the user trusts that file.
       interactive:
@@ -222,7 +238,7 @@ export async function wrapCommand(
     // It exited 0 and fixed nothing: a looping caller must not get a new re-auth every time.
     const unrecorded = (
       await import("./reauth/once.js")
-    ).recordIneffectiveReauth(io.stateDir, tool, ran.command);
+    ).recordIneffectiveReauth(io.stateDir, pick().tool, ran.command);
     if (unrecorded) warnings.push(unrecorded);
   }
   // No retry replaced the first attempt's output: it goes out after all.
@@ -246,7 +262,7 @@ export async function wrapCommand(
     }
   }
   return {
-    tool,
+    tool: pick().tool,
     attempts,
     verdict,
     reauth,

@@ -67,6 +67,19 @@ export async function loadRulesFor(
   command: string,
   toolOverride?: string,
 ): Promise<ToolRules[]> {
+  return (await prepareRulesFor(sources, command, toolOverride))();
+}
+
+/**
+ * loadRulesFor in two steps: users' files are read, validated and compiled now, so a broken one
+ * is reported before anything runs; the built-in ones (checked at build time, they cannot fail)
+ * are compiled by the function returned, which the hot path calls once the command has started.
+ */
+export async function prepareRulesFor(
+  sources: RuleSources,
+  command: string,
+  toolOverride?: string,
+): Promise<() => ToolRules[]> {
   const entries = await readRuleSources(sources);
   const tool = chooseTool(
     entries.map((entry) => entry.file),
@@ -80,11 +93,16 @@ export async function loadRulesFor(
       file.tool === tool ||
       file.tool === GENERIC_TOOL,
   );
-  return mergeRuleFiles(
-    needed.map(({ source, file, sha256, origin }) =>
-      compileRuleFile(file, source, { sha256, origin: origin ?? "builtin" }),
-    ),
+  const compile = ({ source, file, sha256, origin }: RuleFileEntry) =>
+    compileRuleFile(file, source, { sha256, origin: origin ?? "builtin" });
+  const users = new Map(
+    needed.filter((entry) => !entry.builtin).map((e) => [e, compile(e)]),
   );
+  let merged: ToolRules[] | undefined;
+  return () =>
+    (merged ??= mergeRuleFiles(
+      needed.map((entry) => users.get(entry) ?? compile(entry)),
+    ));
 }
 
 /** Every rule file in layering order, read and validated but not compiled. */

@@ -10,6 +10,7 @@ import { drainPipes } from "./drain.js";
 import { createHoldback } from "./holdback.js";
 import { deliveredByTerminal, onStopSignals } from "./signals.js";
 import { createDataSink } from "./data-sink.js";
+import { socketPair } from "./shared-output.js";
 import type { StdinTape } from "./stdin-tape.js";
 import type { Attempt, Mode } from "../types.js";
 
@@ -27,23 +28,41 @@ export interface RunTarget {
   /** --json: bytes of stdout kept for `data`; the rest spills to a file in stateDir. */
   dataLimit: number;
   stateDir: string;
+  /** Work to do once the child has started (compiling the rules): its start-up hides it. */
+  whileRunning?: () => void;
+  /** stdout and stderr are one file (`2>&1`): give the child one socket for both (shared-output.ts). */
+  shareOutput?: boolean;
 }
 
 export async function runAttempt(target: RunTarget): Promise<Attempt> {
   const started = now();
   const startedAt = Date.now();
   let child: ChildProcess;
+  // One socket for both streams keeps their order; without one (EMFILE) two pipes still work.
+  const pair =
+    target.shareOutput && target.mode === "passthrough"
+      ? await socketPair().catch(() => undefined)
+      : undefined;
   try {
     child = spawn(target.command, target.args, {
-      stdio: [target.stdin ? "pipe" : "inherit", "pipe", "pipe"],
+      stdio: [
+        target.stdin ? "pipe" : "inherit",
+        pair?.child ?? "pipe",
+        pair?.child ?? "pipe",
+      ],
       env: target.env as NodeJS.ProcessEnv,
     });
   } catch (error) {
+    pair?.child.destroy();
+    pair?.ours.destroy();
     // Node throws, instead of emitting 'error', for every errno but a few (ENOTDIR, E2BIG, ELOOP, ETXTBSY...).
     const code = (error as NodeJS.ErrnoException).code;
     if (typeof code !== "string" || !/^E[A-Z0-9]+$/.test(code)) throw error;
     return notStarted(code, started, startedAt);
   }
+  // The child has its own copies of the socket now; ours would keep the stream open.
+  pair?.child.destroy();
+  const childStdout = pair ? pair.ours : child.stdout;
   const exited = waitForExit(child);
   const stdoutWindow = createOutputWindow();
   const stderrWindow = createOutputWindow();
@@ -75,13 +94,15 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
   const stdoutSink = data ? undefined : target.stdout;
   const holdback =
     !data && target.holdStdout ? createHoldback(target.holdStdout) : undefined;
-  child.stdout?.on("data", (chunk: Buffer) => {
+  childStdout?.on("data", (chunk: Buffer) => {
     stdoutWindow.push(chunk);
+    // One stream for both: the rules for either may find their words in it.
+    if (pair) stderrWindow.push(chunk);
     if (data) data.push(chunk);
     else if (!outputClosed)
       relay(
         holdback ? holdback.push(chunk) : [chunk],
-        child.stdout!,
+        childStdout,
         stdoutSink!,
       );
   });
@@ -95,10 +116,12 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
   };
   target.stdout.on("error", onStdoutError);
 
+  target.whileRunning?.();
   const result = await exited;
   childExited = true;
   if (!result.spawnError)
-    await drainPipes([child.stdout, child.stderr], stopDrain.signal);
+    await drainPipes([childStdout, child.stderr], stopDrain.signal);
+  else pair?.ours.destroy();
   removeSignals();
   target.stdout.off("error", onStdoutError);
   target.stdin?.detach();
