@@ -44,7 +44,10 @@ const hotPath = {
 const outFor = (source) =>
   join(
     dist,
-    relative(src, source).replace(/\.ts$/, source === HOT_PATH ? ".cjs" : ".js"),
+    relative(src, source).replace(
+      /\.ts$/,
+      source === HOT_PATH ? ".cjs" : ".js",
+    ),
   );
 
 /** Leaves each `import()` of a local module external, pointing at that module's own bundle. */

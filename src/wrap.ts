@@ -2,10 +2,7 @@
 import { now } from "./run/clock.js";
 import type { Readable, Writable } from "node:stream";
 import pRetry from "p-retry";
-import {
-  classifyAttempt,
-  type ClassifyContext,
-} from "./classify/classify.js";
+import { classifyAttempt, type ClassifyContext } from "./classify/classify.js";
 import { STDOUT_HOLD_LIMIT } from "./run/holdback.js";
 import type { ReauthContext } from "./reauth/command.js";
 import type { Redactor } from "./output/redact.js";

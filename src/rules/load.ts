@@ -192,8 +192,9 @@ function readPrebuilt(path: string): RuleFileEntry[] {
   const entries = readJson<RuleFileEntry[]>(path);
   // Missing (an older build): the patterns are rewritten as they compile, only slower.
   usePreparedSources(
-    readJson<Record<string, string>>(path.replace(/\.json$/, "-regexps.json")) ??
-      {},
+    readJson<Record<string, string>>(
+      path.replace(/\.json$/, "-regexps.json"),
+    ) ?? {},
   );
   if (!entries)
     throw new AuthwrapError(

@@ -12,9 +12,7 @@ import type { Rule } from "./schema.js";
 import { recordPreparedSources } from "./pattern.js";
 
 /** The built-in files without their examples, and the examples apart (only `rules test` reads them). */
-export async function prebuildRules(
-  folder: string,
-): Promise<{
+export async function prebuildRules(folder: string): Promise<{
   rules: RuleFileEntry[];
   examples: PrebuiltExamples;
   /** Every pattern as it runs, for pattern.ts's usePreparedSources. */

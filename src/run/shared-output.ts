@@ -12,7 +12,9 @@ export function stdoutIsStderr(): boolean {
   try {
     const out = fstatSync(1);
     const err = fstatSync(2);
-    return !out.isCharacterDevice() && out.dev === err.dev && out.ino === err.ino;
+    return (
+      !out.isCharacterDevice() && out.dev === err.dev && out.ino === err.ino
+    );
   } catch {
     return false;
   }
