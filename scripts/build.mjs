@@ -90,6 +90,9 @@ copyFileSync(
   join(dist, "secret-patterns.cjs"),
 );
 
+// The stdout relay's worker (src/run/relay.ts starts it beside the bundle): plain CommonJS.
+copyFileSync(join(src, "run/relay-worker.cjs"), join(dist, "relay-worker.cjs"));
+
 const tmp = join(tmpdir(), `authwrap-prebuild-${process.pid}.mjs`);
 await build({
   ...common,

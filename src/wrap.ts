@@ -114,6 +114,7 @@ export async function wrapCommand(
         holdFirst && attempts.length === 0 ? STDOUT_HOLD_LIMIT : undefined,
       whileRunning: pick,
       shareOutput: io.shareOutput,
+      log: io.log,
     });
     attempts.push(attempt);
     const verdict = withCallerCommand(judge(attempt), invocation);

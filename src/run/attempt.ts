@@ -6,7 +6,8 @@ import { now } from "./clock.js";
 import { spawn, type ChildProcess } from "node:child_process";
 import type { Writable } from "node:stream";
 import { createOutputWindow } from "./windows.js";
-import { drainPipes } from "./drain.js";
+import { DRAIN_LIMITS, drainPipes } from "./drain.js";
+import { HANDOFF_BYTES, startRelayWorker, type RelayWorker } from "./relay.js";
 import { createHoldback } from "./holdback.js";
 import { deliveredByTerminal, onStopSignals } from "./signals.js";
 import { createDataSink } from "./data-sink.js";
@@ -32,6 +33,8 @@ export interface RunTarget {
   whileRunning?: () => void;
   /** stdout and stderr are one file (`2>&1`): give the child one socket for both (shared-output.ts). */
   shareOutput?: boolean;
+  /** --verbose lines. */
+  log?: (line: string) => void;
 }
 
 export async function runAttempt(target: RunTarget): Promise<Attempt> {
@@ -94,17 +97,68 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
   const stdoutSink = data ? undefined : target.stdout;
   const holdback =
     !data && target.holdStdout ? createHoldback(target.holdStdout) : undefined;
+  // A large stdout is handed to a worker thread (relay.ts) once nothing is held back or queued.
+  let stdoutSeen = 0;
+  let waitingDrain = false;
+  let worker: RelayWorker | undefined;
+  const workerAllowed =
+    !data && !pair && stdoutSink !== undefined && fdOf(stdoutSink) === 1;
+  const maybeHandOff = (): boolean => {
+    if (
+      !workerAllowed ||
+      worker ||
+      outputClosed ||
+      waitingDrain ||
+      stdoutSeen < HANDOFF_BYTES ||
+      (holdback && !holdback.released()) ||
+      stdoutSink.writableLength > 0 ||
+      !childStdout ||
+      childStdout.readableLength > 0
+    )
+      return false;
+    const handle = (
+      childStdout as unknown as {
+        _handle?: { fd?: number; readStop?: () => number };
+      }
+    )._handle;
+    if (typeof handle?.fd !== "number" || handle.fd < 0 || !handle.readStop)
+      return false;
+    childStdout.pause();
+    handle.readStop();
+    worker = startRelayWorker(handle.fd, 1, DRAIN_LIMITS.quietMs);
+    target.log?.(
+      `stdout: ${stdoutSeen} bytes relayed; a worker thread relays the rest`,
+    );
+    void worker.done.then((result) => {
+      target.log?.(
+        `stdout relay: ${result.outcome} after ${result.total} more bytes`,
+      );
+      stdoutWindow.skip(result.total - result.tail.length);
+      stdoutWindow.push(result.tail);
+      if (result.outcome === "epipe") onCallerGone();
+    });
+    return true;
+  };
   childStdout?.on("data", (chunk: Buffer) => {
     stdoutWindow.push(chunk);
+    stdoutSeen += chunk.length;
     // One stream for both: the rules for either may find their words in it.
     if (pair) stderrWindow.push(chunk);
     if (data) data.push(chunk);
-    else if (!outputClosed)
-      relay(
-        holdback ? holdback.push(chunk) : [chunk],
-        childStdout,
-        stdoutSink!,
-      );
+    else if (!outputClosed) {
+      let full = false;
+      for (const out of holdback ? holdback.push(chunk) : [chunk])
+        full = !stdoutSink!.write(out) || full;
+      if (!full) maybeHandOff();
+      else {
+        waitingDrain = true;
+        childStdout.pause();
+        stdoutSink!.once("drain", () => {
+          waitingDrain = false;
+          if (!maybeHandOff()) childStdout.resume();
+        });
+      }
+    }
   });
   child.stderr?.on("data", (chunk: Buffer) => {
     stderrWindow.push(chunk);
@@ -119,9 +173,20 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
   target.whileRunning?.();
   const result = await exited;
   childExited = true;
-  if (!result.spawnError)
-    await drainPipes([childStdout, child.stderr], stopDrain.signal);
-  else pair?.ours.destroy();
+  if (!result.spawnError) {
+    const relayed = worker;
+    if (relayed) {
+      relayed.childExited();
+      const limit = setTimeout(relayed.stop, DRAIN_LIMITS.maxMs);
+      stopDrain.signal.addEventListener("abort", relayed.stop);
+      await Promise.all([
+        relayed.done,
+        drainPipes([child.stderr], stopDrain.signal),
+      ]);
+      clearTimeout(limit);
+      childStdout?.destroy();
+    } else await drainPipes([childStdout, child.stderr], stopDrain.signal);
+  } else pair?.ours.destroy();
   removeSignals();
   target.stdout.off("error", onStdoutError);
   target.stdin?.detach();
@@ -190,6 +255,11 @@ function waitForExit(child: ChildProcess): Promise<ExitResult> {
       resolve({ exitCode: code, signal, spawnError: null }),
     );
   });
+}
+
+function fdOf(stream: Writable): number | undefined {
+  if (isTTY(stream)) return undefined;
+  return (stream as Writable & { fd?: number }).fd;
 }
 
 function isTTY(stream: Writable): boolean {
