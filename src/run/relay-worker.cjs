@@ -5,7 +5,7 @@
 // and a quiet stream (`kubectl logs -f`) costs a few hundred wake-ups a second and shows each
 // line within 5 ms. It never blocks in a system call: a worker stuck in read() would keep the
 // process from exiting while a grandchild holds the pipe.
-/* global Buffer, Atomics, Int32Array */
+/* global Buffer */
 /* eslint-disable @typescript-eslint/no-require-imports -- a plain CommonJS worker, loaded by path */
 "use strict";
 const { readSync, writeSync } = require("node:fs");
