@@ -125,6 +125,13 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
       return false;
     childStdout.pause();
     handle.readStop();
+    // A pipe on stdout is non-blocking (libuv made it so): the worker would spin on EAGAIN. Blocking,
+    // a full pipe simply holds the worker back, which is the back-pressure wanted.
+    (
+      stdoutSink as unknown as {
+        _handle?: { setBlocking?: (on: boolean) => number };
+      }
+    )._handle?.setBlocking?.(true);
     worker = startRelayWorker(handle.fd, 1, DRAIN_LIMITS.quietMs);
     target.log?.(
       `stdout: ${stdoutSeen} bytes relayed; a worker thread relays the rest`,
