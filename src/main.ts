@@ -22,7 +22,7 @@ import { writeReport } from "./output/report.js";
 import { decodeData } from "./output/data.js";
 import { prepareRulesFor, type RuleSources } from "./rules/load.js";
 import { wrapCommand } from "./wrap.js";
-import { stdoutIsStderr } from "./run/shared-output.js";
+import { stdinIsDevNull, stdoutIsStderr } from "./run/shared-output.js";
 import { stateDirOf } from "./reauth/state.js";
 import { findProjectRulesDir } from "./rules/project.js";
 import { visible } from "./output/terminal.js";
@@ -37,6 +37,8 @@ export interface MainIO {
   stderr: NodeJS.WriteStream;
   /** The process's stdout and stderr are one file or pipe (`2>&1`): see run/shared-output.ts. */
   shareOutput?: boolean;
+  /** stdin is /dev/null: the child inherits it, and `stdin` is never read. */
+  nullStdin?: boolean;
 }
 
 /** Signals that stop authwrap; each is answered with one envelope and exit 128+N. */
@@ -71,7 +73,7 @@ export async function main(io: MainIO): Promise<number> {
       io.argv,
       io.env,
       contextOf(io.env, {
-        stdin: io.stdin.isTTY === true,
+        stdin: !io.nullStdin && io.stdin.isTTY === true,
         stderr: io.stderr.isTTY === true,
       }),
     );
@@ -177,7 +179,7 @@ async function dispatch(
       stdout: io.stdout,
       stderr: io.stderr,
       reauthContext: contextOf(io.env, {
-        stdin: io.stdin.isTTY === true,
+        stdin: !io.nullStdin && io.stdin.isTTY === true,
         stderr: io.stderr.isTTY === true,
       }),
       stateDir: stateDirOf(io.env),
@@ -186,6 +188,7 @@ async function dispatch(
       signal: interrupt.signal,
       redact,
       shareOutput: io.shareOutput,
+      nullStdin: io.nullStdin,
     });
     // The state folder's faults around the re-auth: the outcome stands, the warning names them.
     if (outcome.reauth?.warnings)
@@ -318,10 +321,14 @@ export async function run(): Promise<void> {
     argv: process.argv.slice(2),
     env: process.env,
     cwd: process.cwd(),
-    stdin: process.stdin,
+    // Created on first use: a stream for stdin costs start-up time, and /dev/null needs none.
+    get stdin() {
+      return process.stdin;
+    },
     stdout: process.stdout,
     stderr: process.stderr,
     shareOutput: stdoutIsStderr(),
+    nullStdin: stdinIsDevNull(),
   });
   // Pipe writes are asynchronous on some platforms (macOS): exit only once relayed output is out.
   await Promise.all([drained(process.stdout), drained(process.stderr)]);

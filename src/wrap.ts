@@ -34,6 +34,8 @@ export interface WrapIO {
   redact: Redactor;
   /** stdout and stderr are one file (`2>&1`): the child gets one socket for both. */
   shareOutput?: boolean;
+  /** stdin is /dev/null: the child inherits it; nothing to record for a retry. */
+  nullStdin?: boolean;
 }
 
 /** Control flow only: thrown after a successful re-auth so p-retry runs the command again. */
@@ -68,7 +70,8 @@ export async function wrapCommand(
     };
     return picked;
   };
-  const tape = io.stdin.isTTY ? null : createStdinTape(io.stdin);
+  const tape =
+    io.nullStdin || io.stdin.isTTY ? null : createStdinTape(io.stdin);
   const attempts: Attempt[] = [];
   const warnings: string[] = [];
   let reauth: ReauthResult | null = null;
@@ -115,6 +118,7 @@ export async function wrapCommand(
       whileRunning: pick,
       shareOutput: io.shareOutput,
       log: io.log,
+      nullStdin: io.nullStdin,
     });
     attempts.push(attempt);
     const verdict = withCallerCommand(judge(attempt), invocation);

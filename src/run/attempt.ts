@@ -20,8 +20,10 @@ export interface RunTarget {
   args: string[];
   mode: Mode;
   env: Record<string, string | undefined>;
-  /** null: the child inherits our stdin (a terminal) directly. */
+  /** null: the child inherits our stdin (a terminal, or /dev/null: see nullStdin) directly. */
   stdin: StdinTape | null;
+  /** The inherited stdin is /dev/null, not a terminal (signals are passed on as for pipes). */
+  nullStdin?: boolean;
   stdout: Writable;
   stderr: Writable;
   /** Passthrough: hold back up to this many bytes of stdout (a retry may replace them); see holdback.ts. */
@@ -81,7 +83,9 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
   const stopDrain = new AbortController();
   // A person may be typing at the terminal; see signals.ts for when a signal is passed on.
   const atTerminal =
-    target.stdin === null || isTTY(target.stdout) || isTTY(target.stderr);
+    (target.stdin === null && !target.nullStdin) ||
+    isTTY(target.stdout) ||
+    isTTY(target.stderr);
   const removeSignals = onStopSignals((signal) => {
     interrupted ??= signal;
     // Once the child is gone a signal can only mean "stop waiting": for pipes a grandchild still holds.

@@ -1,7 +1,7 @@
 // `2>&1` into a file or a pipe: authwrap's stdout and stderr are one file. Relayed through two
 // pipes the child's lines would reach it in the order the event loop reads them, not the order
 // they were written; given one socket for both (as a shell would), they keep their order.
-import { fstatSync } from "node:fs";
+import { fstatSync, statSync } from "node:fs";
 import { createConnection, createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
@@ -44,5 +44,19 @@ export async function socketPair(): Promise<{ child: Socket; ours: Socket }> {
     return { child, ours };
   } finally {
     server.close();
+  }
+}
+
+/**
+ * True when fd 0 is /dev/null: there is nothing to forward or replay, so the child inherits it
+ * and process.stdin (a stream, a read through the thread pool) is never created.
+ */
+export function stdinIsDevNull(): boolean {
+  try {
+    const stdin = fstatSync(0);
+    const devNull = statSync("/dev/null");
+    return stdin.isCharacterDevice() && stdin.rdev === devNull.rdev;
+  } catch {
+    return false;
   }
 }
