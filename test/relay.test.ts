@@ -47,7 +47,7 @@ function bigFile(dir: string, mib: number): string {
 describe("the stdout relay's worker thread", () => {
   it("relays every byte in order, and the window still sees the end", async () => {
     const sandbox = createSandbox();
-    const big = bigFile(sandbox.dir, 20);
+    const big = bigFile(sandbox.dir, 24);
     const run = await viaShell(
       `$AUTHWRAP -v -- sh -c 'cat "${big}"; echo "HTTP 401 Unauthorized"; exit 1' | cat`,
       sandbox,
@@ -64,7 +64,7 @@ describe("the stdout relay's worker thread", () => {
 
   it("still shows a line as it comes", async () => {
     const sandbox = createSandbox();
-    const big = bigFile(sandbox.dir, 6);
+    const big = bigFile(sandbox.dir, 20);
     const go = join(sandbox.dir, "go");
     // The child prints the file and a marker, then waits until the test has seen the marker.
     const child = execa(
@@ -95,22 +95,22 @@ describe("the stdout relay's worker thread", () => {
     const sandbox = createSandbox();
     // `yes` never ends on its own: only the reader's going away (EPIPE) stops it.
     const run = await viaShell(
-      `$AUTHWRAP -v --no-reauth -- yes | head -c ${12 * MIB} | wc -c`,
+      `$AUTHWRAP -v --no-reauth -- yes | head -c ${24 * MIB} | wc -c`,
       sandbox,
     );
-    expect(run.text.trim()).toBe(String(12 * MIB));
+    expect(run.text.trim()).toBe(String(24 * MIB));
     expect(run.stderr).toMatch(HANDED);
   });
 
   it("lets go of a pipe a grandchild holds", async () => {
     const sandbox = createSandbox();
-    const big = bigFile(sandbox.dir, 6);
+    const big = bigFile(sandbox.dir, 20);
     const run = await viaShell(
       `$AUTHWRAP -v --no-reauth -- sh -c 'cat "${big}"; sleep 60 & exit 0' | wc -c`,
       sandbox,
     );
     expect(run.stderr).toMatch(HANDED);
     expect(run.stderr).toMatch(/stdout relay: cut/);
-    expect(Number(run.text.trim())).toBeGreaterThanOrEqual(6 * MIB);
+    expect(Number(run.text.trim())).toBeGreaterThanOrEqual(20 * MIB);
   }, 20_000);
 });
