@@ -8,6 +8,7 @@ import type { ReauthContext } from "./reauth/command.js";
 import type { Redactor } from "./output/redact.js";
 import type { ToolRules } from "./rules/compile.js";
 import { commandName, selectRules } from "./rules/select.js";
+import { innerEnv, unwrapCommand } from "./rules/unwrap.js";
 import { runAttempt } from "./run/attempt.js";
 import { createStdinTape, STDIN_REPLAY_LIMIT } from "./run/stdin-tape.js";
 import type {
@@ -48,6 +49,12 @@ export async function wrapCommand(
   io: WrapIO,
 ): Promise<Outcome> {
   const started = now();
+  // `env X=1 aws …`, `sh -c 'aws …'`: the rules and context are the inner command's (rules/unwrap.ts).
+  const inner = unwrapCommand(invocation.command, invocation.args);
+  if (inner.through.length > 0)
+    io.log(
+      `looked through ${inner.through.join(", ")}: the command is ${commandName(inner.command)}`,
+    );
   // The rules are compiled once the command has started (see runAttempt's whileRunning): its own
   // start-up, on the other core, hides that work. Nothing reads them before the first verdict.
   let picked: ReturnType<typeof selectRules> | undefined;
@@ -56,17 +63,17 @@ export async function wrapCommand(
     if (picked) return picked;
     picked = selectRules(
       typeof rules === "function" ? rules() : rules,
-      invocation.command,
+      inner.command,
       invocation.tool,
     );
     io.log(
       `tool ${picked.tool}: ${picked.sets.map((set) => `${set.tool} (${set.rules.length} rules)`).join(", ")}`,
     );
     context = {
-      command: commandName(invocation.command),
+      command: commandName(inner.command),
       tool: picked.tool,
-      args: invocation.args,
-      env: io.env,
+      args: inner.args,
+      env: innerEnv(inner, io.env),
     };
     return picked;
   };
@@ -166,8 +173,9 @@ export async function wrapCommand(
       tool: pick().tool,
       // A re-auth the caller chose with --reauth is theirs to judge; the rule file's may need a person,
       // and one from a project's rule file runs only once the user trusts that file.
-      interactive:
-        !invocation.reauthCommand && verdict.refreshInteractive === true,
+      interactive: invocation.reauthCommand
+        ? invocation.reauthInteractive === true
+        : verdict.refreshInteractive === true,
       projectSource:
         !invocation.reauthCommand && verdict.refreshOrigin === "project"
           ? verdict.refreshSource

@@ -58,6 +58,8 @@ describe("dist/main.cjs, the hot path", () => {
       ),
     ].sort();
     expect(lazy).toEqual([
+      "./config/apply.js",
+      "./output/ci.js",
       "./output/color.js",
       "./reauth/once.js",
       "./reauth/trust.js",
