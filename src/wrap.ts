@@ -6,11 +6,13 @@ import { classifyAttempt, type ClassifyContext } from "./classify/classify.js";
 import { STDOUT_HOLD_LIMIT } from "./run/holdback.js";
 import type { ReauthContext } from "./reauth/command.js";
 import type { Redactor } from "./output/redact.js";
+import type { ReauthNotices } from "./output/progress.js";
 import type { ToolRules } from "./rules/compile.js";
 import { commandName, selectRules } from "./rules/select.js";
 import { innerEnv, unwrapCommand } from "./rules/unwrap.js";
 import { runAttempt } from "./run/attempt.js";
 import { createStdinTape, STDIN_REPLAY_LIMIT } from "./run/stdin-tape.js";
+import { wantsPty } from "./run/terminal.js";
 import type {
   Attempt,
   Invocation,
@@ -23,7 +25,7 @@ export interface WrapIO {
   env: Record<string, string | undefined>;
   stdin: Readable & { isTTY?: boolean };
   stdout: Writable & { isTTY?: boolean };
-  stderr: Writable;
+  stderr: Writable & { isTTY?: boolean };
   reauthContext: ReauthContext;
   stateDir: string;
   /** The project's rule folder: re-auth commands from files in it run only once trusted. */
@@ -37,6 +39,8 @@ export interface WrapIO {
   shareOutput?: boolean;
   /** stdin is /dev/null: the child inherits it; nothing to record for a retry. */
   nullStdin?: boolean;
+  /** A person reads stderr: tell them when the re-auth starts and while it runs. */
+  notices?: ReauthNotices;
 }
 
 /** Control flow only: thrown after a successful re-auth so p-retry runs the command again. */
@@ -79,6 +83,15 @@ export async function wrapCommand(
   };
   const tape =
     io.nullStdin || io.stdin.isTTY ? null : createStdinTape(io.stdin);
+  const pty = wantsPty(
+    {
+      stdin: !io.nullStdin && io.stdin.isTTY === true,
+      stdout: io.stdout.isTTY === true,
+      stderr: io.stderr.isTTY === true,
+    },
+    { pty: invocation.pty, json: invocation.mode === "json" },
+  );
+  if (pty) io.log("the command runs in a pseudo-terminal (--no-pty: pipes)");
   const attempts: Attempt[] = [];
   const warnings: string[] = [];
   let reauth: ReauthResult | null = null;
@@ -126,6 +139,7 @@ export async function wrapCommand(
       shareOutput: io.shareOutput,
       log: io.log,
       nullStdin: io.nullStdin,
+      terminal: pty ? (io.stdin as NodeJS.ReadStream) : undefined,
     });
     attempts.push(attempt);
     const verdict = withCallerCommand(judge(attempt), invocation);
@@ -165,6 +179,7 @@ export async function wrapCommand(
     );
     const { refreshOnce, isReauthSuccess, describeReauthFailure } =
       await import("./reauth/once.js");
+    const reauthEnded = io.notices?.reauthStarting(verdict.message, command);
     reauth = await refreshOnce({
       command,
       source: invocation.reauthCommand
@@ -191,6 +206,7 @@ export async function wrapCommand(
       force: invocation.forceReauth,
       signal: io.signal,
     });
+    reauthEnded?.();
     io.log(
       `re-auth: ${reauth.skipped ?? (reauth.timedOut ? "timed out" : `exit ${reauth.exitCode}`)} after ${Math.round(reauth.durationMs)} ms`,
     );

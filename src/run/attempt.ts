@@ -37,9 +37,19 @@ export interface RunTarget {
   shareOutput?: boolean;
   /** --verbose lines. */
   log?: (line: string) => void;
+  /**
+   * The person's terminal, when the command should run in a pseudo-terminal on it (pty.ts). With
+   * no pty to be had, its stdout inherits the terminal and only stderr is read.
+   */
+  terminal?: NodeJS.ReadStream;
 }
 
 export async function runAttempt(target: RunTarget): Promise<Attempt> {
+  if (target.terminal) {
+    const { runInPty } = await import("./pty.js");
+    const attempt = await runInPty(target, target.terminal);
+    if (attempt) return attempt;
+  }
   const started = now();
   const startedAt = Date.now();
   let child: ChildProcess;
@@ -52,7 +62,7 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
     child = spawn(target.command, target.args, {
       stdio: [
         target.stdin ? "pipe" : "inherit",
-        pair?.child ?? "pipe",
+        target.terminal ? "inherit" : (pair?.child ?? "pipe"),
         pair?.child ?? "pipe",
       ],
       env: target.env as NodeJS.ProcessEnv,
