@@ -8,7 +8,8 @@ import { ROOT, createSandbox, runAuthwrap } from "./helpers/run.js";
 
 const MAIN = join(ROOT, "dist/main.cjs");
 // Grew with the vocabularies' engine, signals, hold-back and state handling; start-up is issue 12's.
-const HOT_PATH_BUDGET_BYTES = 96 * 1024;
+// 104 KiB: the relay worker's hand-over, the 2>&1 socket and the pty switch (issue 12, 11) joined it.
+const HOT_PATH_BUDGET_BYTES = 104 * 1024;
 
 describe("dist/main.cjs, the hot path", () => {
   const code = readFileSync(MAIN, "utf8");
