@@ -1,4 +1,5 @@
-// Builds dist/: the hot path (`authwrap -- <cmd>`) as one bundle, dist/main.js, and every module
+// Builds dist/: the hot path (`authwrap -- <cmd>`) as one CommonJS bundle, dist/main.cjs (Node's
+// ES-module loader costs ~5 ms of start-up that CommonJS does not), and every module
 // it imports lazily (verbs, re-auth, zod validation, the YAML parser, colours) as a bundle of
 // its own at the same relative path, so a successful call loads one file. Then the built-in
 // rules, validated once here and stored as JSON, and the secret patterns (src/output/secret-patterns.cjs),
@@ -31,8 +32,25 @@ const common = {
 const banner = {
   js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
 };
+// The hot path: CommonJS, loaded by bin/authwrap with require. Everything it imports lazily
+// stays ES modules (`import()` works from CommonJS), and so can any library entry.
+const HOT_PATH = join(src, "main.ts");
+const hotPath = {
+  format: "cjs",
+  // import.meta.url, which the sources use to find files beside the bundle, in CommonJS.
+  banner: {
+    js: 'const __authwrap_url = require("node:url").pathToFileURL(__filename).href;',
+  },
+  define: { "import.meta.url": "__authwrap_url" },
+};
 const outFor = (source) =>
-  join(dist, relative(src, source).replace(/\.ts$/, ".js"));
+  join(
+    dist,
+    relative(src, source).replace(
+      /\.ts$/,
+      source === HOT_PATH ? ".cjs" : ".js",
+    ),
+  );
 
 /** Leaves each `import()` of a local module external, pointing at that module's own bundle. */
 function lazyModules(entry, found) {
@@ -52,7 +70,7 @@ function lazyModules(entry, found) {
 }
 
 const done = new Set();
-const queue = [join(src, "main.ts")];
+const queue = [HOT_PATH];
 while (queue.length > 0) {
   const entry = queue.shift();
   if (done.has(entry)) continue;
@@ -64,6 +82,7 @@ while (queue.length > 0) {
     outfile: outFor(entry),
     banner,
     plugins: [lazyModules(entry, found)],
+    ...(entry === HOT_PATH ? hotPath : {}),
   });
   queue.push(...found);
 }
@@ -72,6 +91,9 @@ copyFileSync(
   join(src, "output/secret-patterns.cjs"),
   join(dist, "secret-patterns.cjs"),
 );
+
+// The stdout relay's worker (src/run/relay.ts starts it beside the bundle): plain CommonJS.
+copyFileSync(join(src, "run/relay-worker.cjs"), join(dist, "relay-worker.cjs"));
 
 const tmp = join(tmpdir(), `authwrap-prebuild-${process.pid}.mjs`);
 await build({
@@ -82,11 +104,18 @@ await build({
 });
 try {
   const { prebuildRules } = await import(pathToFileURL(tmp).href);
-  const { rules, examples } = await prebuildRules(join(root, "classifiers"));
+  const { rules, examples, regexps } = await prebuildRules(
+    join(root, "classifiers"),
+  );
   writeFileSync(join(dist, "builtin-rules.json"), JSON.stringify(rules));
   writeFileSync(
     join(dist, "builtin-rules-examples.json"),
     JSON.stringify(examples),
+  );
+  // The patterns as they run (pattern.ts): rewriting them at start-up cost more than loading the rest.
+  writeFileSync(
+    join(dist, "builtin-rules-regexps.json"),
+    JSON.stringify(regexps),
   );
   console.log(
     `built ${done.size} bundles in dist/ and ${rules.length} built-in rule files (${rules.reduce((n, r) => n + r.file.rules.length, 0)} rules)`,

@@ -1,9 +1,9 @@
 // The process boundary: argv, env and streams in; exit code out. The only module that
 // touches process.argv, process.env and the exit.
+import { now } from "./run/clock.js";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { homedir } from "node:os";
-import { setFlagsFromString } from "node:v8";
 import {
   contextOf,
   parseInvocation,
@@ -19,8 +19,9 @@ import type { Envelope } from "./output/envelope-schema.js";
 import { AuthwrapError, isAuthwrapError } from "./errors.js";
 import { createRedactor, type Redactor } from "./output/redact.js";
 import { writeReport } from "./output/report.js";
-import { loadRulesFor, type RuleSources } from "./rules/load.js";
+import { prepareRulesFor, type RuleSources } from "./rules/load.js";
 import { wrapCommand } from "./wrap.js";
+import { stdinIsDevNull, stdoutIsStderr } from "./run/shared-output.js";
 import { unwrapCommand } from "./rules/unwrap.js";
 import { stateDirOf } from "./reauth/state.js";
 import { findProjectRulesDir } from "./rules/project.js";
@@ -38,6 +39,10 @@ export interface MainIO {
   stdin: NodeJS.ReadStream;
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
+  /** The process's stdout and stderr are one file or pipe (`2>&1`): see run/shared-output.ts. */
+  shareOutput?: boolean;
+  /** stdin is /dev/null: the child inherits it, and `stdin` is never read. */
+  nullStdin?: boolean;
 }
 
 /** Signals that stop authwrap; each is answered with one envelope and exit 128+N. */
@@ -60,7 +65,7 @@ interface Session {
 let session: Session | undefined;
 
 export async function main(io: MainIO): Promise<number> {
-  const started = performance.now();
+  const started = now();
   const redact = createRedactor(io.env);
   // Until the arguments are understood, read --json leniently: a bad option still gets its envelope.
   const current: Session = {
@@ -76,7 +81,7 @@ export async function main(io: MainIO): Promise<number> {
       io.argv,
       io.env,
       contextOf(io.env, {
-        stdin: io.stdin.isTTY === true,
+        stdin: !io.nullStdin && io.stdin.isTTY === true,
         stderr: io.stderr.isTTY === true,
       }),
     );
@@ -104,7 +109,7 @@ async function reportFault(current: Session, error: unknown): Promise<number> {
       );
   const { envelope, exitCode } = buildFaultEnvelope(
     fault,
-    performance.now() - current.started,
+    now() - current.started,
     current.redact,
     current.profile,
   );
@@ -171,14 +176,14 @@ async function dispatch(
       json: parsed.json,
       cwd: io.cwd,
       reauthContext: contextOf(io.env, {
-        stdin: io.stdin.isTTY === true,
+        stdin: !io.nullStdin && io.stdin.isTTY === true,
         stderr: io.stderr.isTTY === true,
       }),
     });
   }
   let { invocation } = parsed;
   const reauthContext = contextOf(io.env, {
-    stdin: io.stdin.isTTY === true,
+    stdin: !io.nullStdin && io.stdin.isTTY === true,
     stderr: io.stderr.isTTY === true,
   });
   // Read at each call: a config file may turn --verbose on.
@@ -189,7 +194,7 @@ async function dispatch(
   const interrupt = watchSignals();
   try {
     const rules = await untilInterrupted(
-      loadRulesFor(
+      prepareRulesFor(
         sources,
         unwrapCommand(invocation.command, invocation.args).command,
         invocation.tool,
@@ -201,7 +206,7 @@ async function dispatch(
         null,
         interrupt.name(),
         "while loading the rule files; the command did not run",
-        performance.now() - current.started,
+        now() - current.started,
         redact,
         invocation.exitCodes,
       );
@@ -213,7 +218,8 @@ async function dispatch(
       const { configFor } = await import("./config/apply.js");
       const { defaults } = await configFor(
         configFiles,
-        rules,
+        // With a config file the rules are compiled now: the config is read before the command runs.
+        rules(),
         invocation,
         io.env,
       );
@@ -227,7 +233,7 @@ async function dispatch(
     if (invocation.explain) {
       // The plan only: nothing runs (src/reauth/explain.ts).
       const { explainRun } = await import("./reauth/explain.js");
-      const plan = await explainRun(invocation, rules, {
+      const plan = await explainRun(invocation, rules(), {
         env: io.env,
         stateDir: stateDirOf(io.env),
         reauthContext,
@@ -247,6 +253,8 @@ async function dispatch(
       log,
       signal: interrupt.signal,
       redact,
+      shareOutput: io.shareOutput,
+      nullStdin: io.nullStdin,
       notices: io.stderr.isTTY
         ? createReauthNotices(io.stderr, colorLevel(io.env, true) > 0)
         : undefined,
@@ -354,15 +362,7 @@ function ruleSources(
 
 /** Entry point for bin/authwrap. */
 export async function run(): Promise<void> {
-  // Rule patterns run over output that anyone may control. With these V8 flags a pattern that
-  // starts to backtrack excessively is re-run on V8's linear-time engine instead of hanging;
-  // rules/pattern.ts rejects the features that engine lacks (and spells `i` out as classes), so
-  // every rule pattern qualifies. At V8's default threshold a `[^\n]*` between two literals on
-  // 128 KiB of repeated prefixes ran 19 s before falling back; at 1000 backtracks, 0.35 s.
-  setFlagsFromString(
-    "--enable-experimental-regexp-engine-on-excessive-backtracks",
-  );
-  setFlagsFromString("--regexp-backtracks-before-fallback=1000");
+  // The V8 flags that keep rule patterns linear are set just before classifying: classify/linear.ts.
   // EPIPE on our own stdout/stderr (`| head -1`) is a normal end, never a stack trace.
   for (const stream of [process.stdout, process.stderr])
     stream.on("error", () => {});
@@ -381,9 +381,14 @@ export async function run(): Promise<void> {
     argv: process.argv.slice(2),
     env: process.env,
     cwd: process.cwd(),
-    stdin: process.stdin,
+    // Created on first use: a stream for stdin costs start-up time, and /dev/null needs none.
+    get stdin() {
+      return process.stdin;
+    },
     stdout: process.stdout,
     stderr: process.stderr,
+    shareOutput: stdoutIsStderr(),
+    nullStdin: stdinIsDevNull(),
   });
   // Pipe writes are asynchronous on some platforms (macOS): exit only once relayed output is out.
   await Promise.all([drained(process.stdout), drained(process.stderr)]);

@@ -1,7 +1,8 @@
 // The `-- <cmd>` flow: attempt → classify → (expired) re-auth once → retry once → Outcome.
+import { now } from "./run/clock.js";
 import type { Readable, Writable } from "node:stream";
 import pRetry from "p-retry";
-import { classifyAttempt } from "./classify/classify.js";
+import { classifyAttempt, type ClassifyContext } from "./classify/classify.js";
 import { processVerdict } from "./classify/process.js";
 import { isSeenStale } from "./credential/stamp.js";
 import { proactiveCommandOf } from "./reauth/proactive.js";
@@ -39,6 +40,10 @@ export interface WrapIO {
   signal?: AbortSignal;
   /** Masks the re-auth's relayed output. */
   redact: Redactor;
+  /** stdout and stderr are one file (`2>&1`): the child gets one socket for both. */
+  shareOutput?: boolean;
+  /** stdin is /dev/null: the child inherits it; nothing to record for a retry. */
+  nullStdin?: boolean;
   /** A person reads stderr: tell them when the re-auth starts and while it runs. */
   notices?: ReauthNotices;
 }
@@ -48,36 +53,57 @@ class RetryAfterReauth extends Error {}
 
 export async function wrapCommand(
   invocation: Invocation,
-  rules: ToolRules[],
+  /** The rules, or a function that compiles them (called once the command runs). */
+  rules: ToolRules[] | (() => ToolRules[]),
   io: WrapIO,
 ): Promise<Outcome> {
-  const started = performance.now();
+  const started = now();
   // `env X=1 aws …`, `sh -c 'aws …'`: the rules and context are the inner command's (rules/unwrap.ts).
   const inner = unwrapCommand(invocation.command, invocation.args);
-  const { tool, sets } = selectRules(rules, inner.command, invocation.tool);
   if (inner.through.length > 0)
     io.log(
       `looked through ${inner.through.join(", ")}: the command is ${commandName(inner.command)}`,
     );
-  io.log(
-    `tool ${tool}: ${sets.map((set) => `${set.tool} (${set.rules.length} rules)`).join(", ")}`,
-  );
-  const context = {
-    command: commandName(inner.command),
-    tool,
-    args: inner.args,
-    env: innerEnv(inner, io.env),
+  // The rules are compiled once the command has started (see runAttempt's whileRunning): its own
+  // start-up, on the other core, hides that work. Nothing reads them before the first verdict.
+  let picked: ReturnType<typeof selectRules> | undefined;
+  let context: ClassifyContext | undefined;
+  const pick = () => {
+    if (picked) return picked;
+    picked = selectRules(
+      typeof rules === "function" ? rules() : rules,
+      inner.command,
+      invocation.tool,
+    );
+    io.log(
+      `tool ${picked.tool}: ${picked.sets.map((set) => `${set.tool} (${set.rules.length} rules)`).join(", ")}`,
+    );
+    context = {
+      command: commandName(inner.command),
+      tool: picked.tool,
+      args: inner.args,
+      env: innerEnv(inner, io.env),
+    };
+    return picked;
   };
   // The credential stage (src/credential/) is loaded only when a verdict or a proactive check needs it.
-  const toolSet = sets.find((set) => set.kind === "tool" && set.tool === tool);
-  const probes = toolSet?.probes ?? [];
+  const toolSetOf = () => {
+    const { tool, sets } = pick();
+    return sets.find((set) => set.kind === "tool" && set.tool === tool);
+  };
+  const probesOf = () => toolSetOf()?.probes ?? [];
+  // A tool whose file declares no probes has nothing to check before the first attempt, so its
+  // rules can still be compiled while the command starts (rules/load.ts prepareRulesFor).
+  const mayHaveProbes =
+    typeof rules !== "function" ||
+    (rules as { hasProbes?: boolean }).hasProbes !== false;
   const credentialInput = () => ({
-    tool,
-    probes,
+    tool: pick().tool,
+    probes: probesOf(),
     stateDir: io.stateDir,
     // The inner command's (rules/unwrap.ts): `env KUBECONFIG=… kubectl` reads that kubeconfig.
-    args: context.args,
-    env: context.env,
+    args: context!.args,
+    env: context!.env,
     log: io.log,
   });
   let probed: CredentialInfo | undefined;
@@ -93,7 +119,7 @@ export async function wrapCommand(
     const { refreshOnce } = await import("./reauth/once.js");
     const result = await refreshOnce({
       ...request,
-      tool,
+      tool: pick().tool,
       timeoutMs: invocation.reauthTimeoutMs,
       context: io.reauthContext,
       env: io.env,
@@ -109,10 +135,11 @@ export async function wrapCommand(
     );
     return result;
   };
-  const tape = io.stdin.isTTY ? null : createStdinTape(io.stdin);
+  const tape =
+    io.nullStdin || io.stdin.isTTY ? null : createStdinTape(io.stdin);
   const pty = wantsPty(
     {
-      stdin: io.stdin.isTTY === true,
+      stdin: !io.nullStdin && io.stdin.isTTY === true,
       stdout: io.stdout.isTTY === true,
       stderr: io.stderr.isTTY === true,
     },
@@ -139,8 +166,8 @@ export async function wrapCommand(
         stdout: attempt.stdout,
         stderr: attempt.stderr,
       },
-      sets,
-      context,
+      pick().sets,
+      context!,
     );
     io.log(
       verdict?.rule
@@ -163,11 +190,15 @@ export async function wrapCommand(
       stateDir: io.stateDir,
       holdStdout:
         holdFirst && attempts.length === 0 ? STDOUT_HOLD_LIMIT : undefined,
+      whileRunning: pick,
+      shareOutput: io.shareOutput,
+      log: io.log,
+      nullStdin: io.nullStdin,
       terminal: pty ? (io.stdin as NodeJS.ReadStream) : undefined,
     });
     attempts.push(attempt);
     let verdict = withCallerCommand(judge(attempt), invocation);
-    if (verdict && probes.length > 0 && isCredentialVerdict(verdict)) {
+    if (verdict && probesOf().length > 0 && isCredentialVerdict(verdict)) {
       const { inspectVerdict } = await import("./credential/inspect.js");
       verdict = await inspectVerdict(verdict, credentialInput());
       for (const line of verdict.evidenceTrail ?? [])
@@ -250,8 +281,11 @@ export async function wrapCommand(
   };
 
   const proactive =
-    invocation.proactive && invocation.reauthAllowed && probes.length > 0
-      ? proactiveCommandOf(invocation, toolSet!, context)
+    invocation.proactive &&
+    invocation.reauthAllowed &&
+    mayHaveProbes &&
+    probesOf().length > 0
+      ? proactiveCommandOf(invocation, toolSetOf()!, context!)
       : undefined;
   if (proactive) {
     const since = Date.now();
@@ -267,7 +301,7 @@ export async function wrapCommand(
       reauth = {
         ...(await renew(
           { ...proactive, interactive: false, since },
-          `${tool}: the credential is about to expire (${lifetime.reason})`,
+          `${pick().tool}: the credential is about to expire (${lifetime.reason})`,
         )),
         reason: "proactive",
       };
@@ -298,13 +332,13 @@ export async function wrapCommand(
     // It exited 0 and fixed nothing: a looping caller must not get a new re-auth every time.
     const unrecorded = (
       await import("./reauth/once.js")
-    ).recordIneffectiveReauth(io.stateDir, tool, ran.command);
+    ).recordIneffectiveReauth(io.stateDir, pick().tool, ran.command);
     if (unrecorded) warnings.push(unrecorded);
   }
-  if (!verdict && probes.length > 0 && attempts.at(-1)?.exitCode === 0) {
+  if (!verdict && probesOf().length > 0 && attempts.at(-1)?.exitCode === 0) {
     // It worked: remember this credential (its salted fingerprint) so a later bare 401 can be settled.
     const renewed = ran !== null && !ran.skipped && ran.exitCode === 0;
-    if (renewed || isSeenStale(io.stateDir, tool)) {
+    if (renewed || isSeenStale(io.stateDir, pick().tool)) {
       const { recordSuccess } = await import("./credential/inspect.js");
       await recordSuccess(credentialInput());
     }
@@ -330,12 +364,12 @@ export async function wrapCommand(
     }
   }
   return {
-    tool,
+    tool: pick().tool,
     attempts,
     verdict,
     reauth,
     warnings,
-    durationMs: performance.now() - started,
+    durationMs: now() - started,
     credential: probed,
   };
 }

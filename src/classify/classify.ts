@@ -13,6 +13,7 @@ import type { CompiledRule, JsonTest, ToolRules } from "../rules/compile.js";
 import { pickEnvVar, readContext } from "./context.js";
 import { fillCommand, fillTemplate } from "./template.js";
 import { normalizeTimestamp } from "./time.js";
+import { enableLinearFallback } from "./linear.js";
 import type { AuthCode, OutputText, Verdict, VerdictCode } from "../types.js";
 
 export interface ClassifyInput {
@@ -64,6 +65,7 @@ export function classifyAttempt(
   sets: ToolRules[],
   context: ClassifyContext,
 ): Verdict | null {
+  enableLinearFallback();
   const docs = lazyDocs(input);
   const stdout = normalizeOutput(input.stdout.text);
   const stderr = normalizeOutput(input.stderr.text);

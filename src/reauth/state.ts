@@ -6,7 +6,7 @@
 // since been stepped back. So: files are written to a temporary name and renamed into place,
 // and a failed write removes what it created; a lock that cannot be read as a live holder's is
 // stale; and times in the future are not believed.
-import { randomBytes } from "node:crypto";
+import { lazyCrypto } from "../run/crypto.js";
 import {
   closeSync,
   constants,
@@ -183,7 +183,7 @@ export async function withLock<T>(
   fn: () => Promise<T>,
 ): Promise<LockResult<T>> {
   const path = join(dir, `${key}.lock`);
-  const id = randomBytes(8).toString("hex");
+  const id = lazyCrypto().randomBytes(8).toString("hex");
   // Written afresh each time: the time is when the lock was taken, not when the wait began.
   const content = () =>
     JSON.stringify({ pid: process.pid, at: Date.now(), id });
@@ -322,7 +322,7 @@ function readSmallFile(path: string): string | undefined {
 
 /** Writes content to a fresh 0600 file beside path (`wx`, a random name) and returns its name; removes it if the write fails. */
 function writeTemporary(path: string, content: string): string {
-  const temporary = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  const temporary = `${path}.${process.pid}.${lazyCrypto().randomBytes(4).toString("hex")}.tmp`;
   const fd = openSync(temporary, "wx", 0o600);
   try {
     writeFully(fd, Buffer.from(content));

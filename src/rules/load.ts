@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { AuthwrapError } from "../errors.js";
 import { compileRuleFile, type RuleOrigin, type ToolRules } from "./compile.js";
 import { checkRuleFolders, readRuleSource } from "./source-check.js";
+import { usePreparedSources } from "./pattern.js";
 import { chooseTool, GENERIC_TOOL, mergeRuleFiles } from "./select.js";
 import type { RuleExample, RuleFile } from "./schema.js";
 
@@ -66,6 +67,19 @@ export async function loadRulesFor(
   command: string,
   toolOverride?: string,
 ): Promise<ToolRules[]> {
+  return (await prepareRulesFor(sources, command, toolOverride))();
+}
+
+/**
+ * loadRulesFor in two steps: users' files are read, validated and compiled now, so a broken one
+ * is reported before anything runs; the built-in ones (checked at build time, they cannot fail)
+ * are compiled by the function returned, which the hot path calls once the command has started.
+ */
+export async function prepareRulesFor(
+  sources: RuleSources,
+  command: string,
+  toolOverride?: string,
+): Promise<(() => ToolRules[]) & { hasProbes: boolean }> {
   const entries = await readRuleSources(sources);
   const tool = chooseTool(
     entries.map((entry) => entry.file),
@@ -79,11 +93,21 @@ export async function loadRulesFor(
       file.tool === tool ||
       file.tool === GENERIC_TOOL,
   );
-  return mergeRuleFiles(
-    needed.map(({ source, file, sha256, origin }) =>
-      compileRuleFile(file, source, { sha256, origin: origin ?? "builtin" }),
-    ),
+  const compile = ({ source, file, sha256, origin }: RuleFileEntry) =>
+    compileRuleFile(file, source, { sha256, origin: origin ?? "builtin" });
+  const users = new Map(
+    needed.filter((entry) => !entry.builtin).map((e) => [e, compile(e)]),
   );
+  let merged: ToolRules[] | undefined;
+  const compileAll = () =>
+    (merged ??= mergeRuleFiles(
+      needed.map((entry) => users.get(entry) ?? compile(entry)),
+    ));
+  // Read off the uncompiled files: whether a proactive check must pick the rules before the run.
+  const hasProbes = needed.some(
+    ({ file }) => file.tool === tool && (file.probes?.length ?? 0) > 0,
+  );
+  return Object.assign(compileAll, { hasProbes });
 }
 
 /** Every rule file in layering order, read and validated but not compiled. */
@@ -171,6 +195,12 @@ export function listRuleFiles(path: string, mustExist: boolean): string[] {
 
 function readPrebuilt(path: string): RuleFileEntry[] {
   const entries = readJson<RuleFileEntry[]>(path);
+  // Missing (an older build): the patterns are rewritten as they compile, only slower.
+  usePreparedSources(
+    readJson<Record<string, string>>(
+      path.replace(/\.json$/, "-regexps.json"),
+    ) ?? {},
+  );
   if (!entries)
     throw new AuthwrapError(
       "UNREADABLE_FILE",

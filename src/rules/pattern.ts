@@ -10,6 +10,33 @@ export interface PatternPlace {
   field: string;
 }
 
+/**
+ * The built-in rules' patterns as they run (case spelled out, gaps bounded), worked out at build
+ * time: rewriting them costs more start-up time than all of the rest of loading the rules.
+ * Keyed by flags and pattern, so a user's identical pattern shares the entry.
+ */
+let prepared: Record<string, string> = {};
+/** While set (at build time), every rewritten pattern is recorded here. */
+let recording: Record<string, string> | undefined;
+
+export function usePreparedSources(sources: Record<string, string>): void {
+  prepared = sources;
+}
+
+/** Runs `work`, returning with its result the rewritten form of every pattern it built. */
+export function recordPreparedSources<T>(work: () => T): {
+  result: T;
+  sources: Record<string, string>;
+} {
+  recording = {};
+  try {
+    const result = work();
+    return { result, sources: recording };
+  } finally {
+    recording = undefined;
+  }
+}
+
 /** Features V8's linear-time engine cannot run; without them no pattern can hang authwrap. */
 const NON_LINEAR_FEATURES: Array<[RegExp, string]> = [
   [/\\[1-9]|\\k</, "backreferences"],
@@ -38,9 +65,11 @@ export function buildRegExp(
     );
   }
   // V8's linear-time engine refuses `i`, so case-insensitivity is spelled out as classes.
-  const source = boundRepetitions(
-    flags.includes("i") ? foldCase(pattern) : pattern,
-  );
+  const key = `${flags}/${pattern}`;
+  const source =
+    prepared[key] ??
+    boundRepetitions(flags.includes("i") ? foldCase(pattern) : pattern);
+  if (recording) recording[key] = source;
   try {
     return new RegExp(source, flags.replace("i", ""));
   } catch (error) {

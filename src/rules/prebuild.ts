@@ -9,13 +9,18 @@ import {
   type RuleFileEntry,
 } from "./load.js";
 import type { Rule } from "./schema.js";
+import { recordPreparedSources } from "./pattern.js";
 
 /** The built-in files without their examples, and the examples apart (only `rules test` reads them). */
-export async function prebuildRules(
-  folder: string,
-): Promise<{ rules: RuleFileEntry[]; examples: PrebuiltExamples }> {
+export async function prebuildRules(folder: string): Promise<{
+  rules: RuleFileEntry[];
+  examples: PrebuiltExamples;
+  /** Every pattern as it runs, for pattern.ts's usePreparedSources. */
+  regexps: Record<string, string>;
+}> {
   const rules: RuleFileEntry[] = [];
   const examples: PrebuiltExamples = {};
+  const regexps: Record<string, string> = {};
   // Tools' files at the top, the vocabularies of services and protocols in their own folder.
   const paths = [
     ...listRuleFiles(folder, true),
@@ -24,7 +29,10 @@ export async function prebuildRules(
   for (const path of paths) {
     const file = await readRuleFile(path);
     const source = relative(dirname(folder), path).split(sep).join("/");
-    compileRuleFile(file, source);
+    Object.assign(
+      regexps,
+      recordPreparedSources(() => compileRuleFile(file, source)).sources,
+    );
     examples[source] = Object.fromEntries(
       file.rules.map((rule) => [rule.id, rule.examples ?? []]),
     );
@@ -33,7 +41,7 @@ export async function prebuildRules(
       file: { ...file, rules: file.rules.map(withoutExamples) },
     });
   }
-  return { rules, examples };
+  return { rules, examples, regexps };
 }
 
 function withoutExamples(rule: Rule): Rule {

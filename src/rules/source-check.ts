@@ -10,7 +10,7 @@ import {
   readSync,
   statSync,
 } from "node:fs";
-import { createHash } from "node:crypto";
+import { lazyCrypto } from "../run/crypto.js";
 import { dirname } from "node:path";
 import { AuthwrapError } from "../errors.js";
 
@@ -105,7 +105,7 @@ export function readRuleSource(path: string, what = "rule file"): LoadedSource {
     const bytes = buffer.subarray(0, read);
     return {
       text: bytes.toString("utf8"),
-      sha256: createHash("sha256").update(bytes).digest("hex"),
+      sha256: lazyCrypto().createHash("sha256").update(bytes).digest("hex"),
     };
   } finally {
     closeSync(fd);

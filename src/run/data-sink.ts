@@ -1,7 +1,7 @@
 // Keeps the child's stdout for `data` in --json mode up to a limit; past it, the whole stream
 // goes to a private file (0600 in a 0700 folder) whose path the envelope gives, so nothing is lost.
 // Such files expire: creating one removes those older than a day.
-import { randomBytes } from "node:crypto";
+import { lazyCrypto } from "./crypto.js";
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import {
@@ -47,7 +47,7 @@ export function createDataSink(limit: number, stateDir: string): DataSink {
         );
         path = join(
           dir,
-          `stdout-${new Date().toISOString().replace(/[:.]/g, "-")}-${process.pid}-${randomBytes(3).toString("hex")}.out`,
+          `stdout-${new Date().toISOString().replace(/[:.]/g, "-")}-${process.pid}-${lazyCrypto().randomBytes(3).toString("hex")}.out`,
         );
         fd = openSync(path, "wx", 0o600);
         for (const earlier of kept) writeFully(fd, earlier);
