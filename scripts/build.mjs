@@ -50,7 +50,8 @@ function lazyModules(entry, found) {
 }
 
 const done = new Set();
-const queue = [join(src, "main.ts")];
+// src/index.ts is the library (`import { run } from "authwrap"`); its lazy imports share the CLI's bundles.
+const queue = [join(src, "main.ts"), join(src, "index.ts")];
 while (queue.length > 0) {
   const entry = queue.shift();
   if (done.has(entry)) continue;

@@ -34,6 +34,10 @@ export interface MainIO {
   stdin: NodeJS.ReadStream;
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
+  /** The library (src/index.ts): receives the envelope instead of it being written to a stream. */
+  report?: (envelope: Envelope, exitCode: number) => void;
+  /** The library's own stop (timeout, abort): used instead of process signal handlers; ends the child with SIGTERM. */
+  signal?: AbortSignal;
 }
 
 /** Signals that stop authwrap; each is answered with one envelope and exit 128+N. */
@@ -108,6 +112,10 @@ async function emit(
 ): Promise<number> {
   if (current.reported !== undefined) return current.reported;
   current.reported = exitCode;
+  if (current.io.report) {
+    current.io.report(envelope, exitCode);
+    return exitCode;
+  }
   await writeReport(envelope, {
     mode: current.mode,
     stdout: current.io.stdout,
@@ -152,7 +160,7 @@ async function dispatch(
     ? (line: string) =>
         void io.stderr.write(redact(`authwrap: ${visible(line)}\n`))
     : () => {};
-  const interrupt = watchSignals();
+  const interrupt = io.signal ? followSignal(io.signal) : watchSignals();
   try {
     const rules = await untilInterrupted(
       loadRulesFor(sources, invocation.command, invocation.tool),
@@ -181,6 +189,7 @@ async function dispatch(
       projectRulesDir: sources.projectDir,
       log,
       signal: interrupt.signal,
+      abort: io.signal,
       redact,
     });
     // The state folder's faults around the re-auth: the outcome stands, the warning names them.
@@ -276,7 +285,20 @@ function watchSignals() {
   };
 }
 
-function ruleSources(
+/** The library's stop, shaped like watchSignals(): a caller's abort reads as SIGTERM. */
+function followSignal(signal: AbortSignal) {
+  let at = signal.aborted ? Date.now() : 0;
+  const onAbort = () => (at = Date.now());
+  signal.addEventListener("abort", onAbort, { once: true });
+  return {
+    signal,
+    name: () => "SIGTERM",
+    at: () => at,
+    stop: () => signal.removeEventListener("abort", onAbort),
+  };
+}
+
+export function ruleSources(
   env: Record<string, string | undefined>,
   cwd: string,
   extraPaths: string[],

@@ -29,6 +29,8 @@ export interface WrapIO {
   log: (line: string) => void;
   /** Fires when authwrap itself is interrupted: no re-auth or retry starts after it. */
   signal?: AbortSignal;
+  /** The library's stop: ends a running command with SIGTERM (the CLI passes process signals on instead). */
+  abort?: AbortSignal;
   /** Masks the re-auth's relayed output. */
   redact: Redactor;
 }
@@ -98,6 +100,7 @@ export async function wrapCommand(
       stderr: io.stderr,
       dataLimit: invocation.dataLimit,
       stateDir: io.stateDir,
+      abort: io.abort,
       holdStdout:
         holdFirst && attempts.length === 0 ? STDOUT_HOLD_LIMIT : undefined,
     });
@@ -163,6 +166,7 @@ export async function wrapCommand(
       since: attempt.startedAt,
       force: invocation.forceReauth,
       signal: io.signal,
+      abort: io.abort,
     });
     io.log(
       `re-auth: ${reauth.skipped ?? (reauth.timedOut ? "timed out" : `exit ${reauth.exitCode}`)} after ${Math.round(reauth.durationMs)} ms`,

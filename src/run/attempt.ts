@@ -7,7 +7,7 @@ import type { Writable } from "node:stream";
 import { createOutputWindow } from "./windows.js";
 import { drainPipes } from "./drain.js";
 import { createHoldback } from "./holdback.js";
-import { deliveredByTerminal, onStopSignals } from "./signals.js";
+import { deliveredByTerminal, onAbort, onStopSignals } from "./signals.js";
 import { createDataSink } from "./data-sink.js";
 import type { StdinTape } from "./stdin-tape.js";
 import type { Attempt, Mode } from "../types.js";
@@ -26,6 +26,8 @@ export interface RunTarget {
   /** --json: bytes of stdout kept for `data`; the rest spills to a file in stateDir. */
   dataLimit: number;
   stateDir: string;
+  /** The library's stop (src/index.ts): replaces the process signal handlers. */
+  abort?: AbortSignal;
 }
 
 export async function runAttempt(target: RunTarget): Promise<Attempt> {
@@ -59,12 +61,16 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
   // A person may be typing at the terminal; see signals.ts for when a signal is passed on.
   const atTerminal =
     target.stdin === null || isTTY(target.stdout) || isTTY(target.stderr);
-  const removeSignals = onStopSignals((signal) => {
+  const onStop = (signal: NodeJS.Signals) => {
     interrupted ??= signal;
     // Once the child is gone a signal can only mean "stop waiting": for pipes a grandchild still holds.
     if (childExited) stopDrain.abort();
     else if (!deliveredByTerminal(signal, atTerminal)) child.kill(signal);
-  });
+  };
+  // The library passes its own stop and leaves the host process's signal handling alone.
+  const removeSignals = target.abort
+    ? onAbort(target.abort, () => onStop("SIGTERM"))
+    : onStopSignals(onStop);
   const onCallerGone = () => {
     // The reader went away (`| head -1`): stop the child the way a shell pipe would.
     outputClosed = true;

@@ -11,11 +11,12 @@ import {
   textOutput,
 } from "../run/windows.js";
 import { classifyAttempt } from "../classify/classify.js";
-import { buildEnvelope } from "../output/envelope.js";
+import { buildEnvelope, type EnvelopeResult } from "../output/envelope.js";
 import { decodeData } from "../output/data.js";
 import { AuthwrapError } from "../errors.js";
 import { loadRules } from "../rules/load.js";
 import { commandName, mergeRuleFiles, selectRules } from "../rules/select.js";
+import type { ToolRules } from "../rules/compile.js";
 import type { Attempt, OutputText } from "../types.js";
 import type { VerbContext } from "./index.js";
 
@@ -33,12 +34,40 @@ export async function classifyCaptured(
   context: VerbContext,
 ): Promise<number> {
   const rules = mergeRuleFiles(await loadRules(context.sources));
-  const command = request.command ?? request.tool ?? "command";
-  const { tool, sets } = selectRules(rules, command, request.tool);
-  const stdout = readCaptured(request.stdoutPath);
-  const stderr = readCaptured(request.stderrPath);
+  const { envelope, exitCode } = envelopeForCaptured(
+    rules,
+    {
+      tool: request.tool,
+      command: request.command,
+      exitCode: request.exitCode,
+      stdout: readCaptured(request.stdoutPath),
+      stderr: readCaptured(request.stderrPath),
+    },
+    context,
+  );
+  context.stdout.write(`${JSON.stringify(envelope, null, 2)}\n`);
+  return exitCode;
+}
+
+export interface CapturedOutput {
+  tool?: string;
+  command?: string;
+  exitCode: number;
+  stdout: Captured;
+  stderr: Captured;
+}
+
+/** The envelope for output already captured; no I/O (the library's classify uses it too). */
+export function envelopeForCaptured(
+  rules: ToolRules[],
+  output: CapturedOutput,
+  context: Pick<VerbContext, "env" | "redact">,
+): EnvelopeResult {
+  const command = output.command ?? output.tool ?? "command";
+  const { tool, sets } = selectRules(rules, command, output.tool);
+  const { stdout, stderr } = output;
   const attempt: Attempt = {
-    exitCode: request.exitCode,
+    exitCode: output.exitCode,
     signal: null,
     spawnError: null,
     stdout: stdout.window,
@@ -53,7 +82,7 @@ export async function classifyCaptured(
   };
   const verdict = classifyAttempt(
     {
-      exitCode: attempt.exitCode!,
+      exitCode: output.exitCode,
       stdout: attempt.stdout,
       stderr: attempt.stderr,
     },
@@ -66,7 +95,7 @@ export async function classifyCaptured(
     file: null,
     fileError: null,
   });
-  const { envelope, exitCode } = buildEnvelope(
+  return buildEnvelope(
     {
       tool,
       attempts: [attempt],
@@ -78,14 +107,23 @@ export async function classifyCaptured(
     decoded.data,
     context.redact,
   );
-  context.stdout.write(`${JSON.stringify(envelope, null, 2)}\n`);
-  return exitCode;
+}
+
+/** Output held in memory, windowed the way a run's output is. */
+export function captureBuffer(all: Buffer): Captured {
+  const window = createOutputWindow();
+  window.push(all);
+  return {
+    window: window.read(),
+    data: all.subarray(0, DATA_BYTES),
+    truncated: all.length > DATA_BYTES,
+  };
 }
 
 /** Most of `data` is kept, but only the two ends of each file are read for classification. */
 const DATA_BYTES = 4 * 1024 * 1024;
 
-interface Captured {
+export interface Captured {
   window: OutputText;
   data: Buffer;
   truncated: boolean;
@@ -95,16 +133,7 @@ function readCaptured(path: string | undefined): Captured {
   if (path === undefined)
     return { window: textOutput(""), data: Buffer.alloc(0), truncated: false };
   try {
-    if (path === "-") {
-      const all = readFileSync(0);
-      const window = createOutputWindow();
-      window.push(all);
-      return {
-        window: window.read(),
-        data: all.subarray(0, DATA_BYTES),
-        truncated: all.length > DATA_BYTES,
-      };
-    }
+    if (path === "-") return captureBuffer(readFileSync(0));
     const fd = openSync(path, "r");
     try {
       const { size } = fstatSync(fd);
