@@ -32,11 +32,25 @@ const banner = {
 const outFor = (source) =>
   join(dist, relative(src, source).replace(/\.ts$/, ".js"));
 
+/** Relative import path from `entry`'s bundle to the file `out` in dist/. */
+const pathFrom = (entry, out) => {
+  const path = relative(dirname(outFor(entry)), out);
+  return path.startsWith(".") ? path : `./${path}`;
+};
+// zod is ~590 kB bundled, and several lazy bundles use it (rule validation, `authwrap schema`).
+// Each would carry its own copy, so every bundle imports the one dist/vendor/zod.js instead,
+// which loads only with the first of them.
+const ZOD_BUNDLE = join(dist, "vendor/zod.js");
+
 /** Leaves each `import()` of a local module external, pointing at that module's own bundle. */
 function lazyModules(entry, found) {
   return {
     name: "lazy-modules",
     setup(b) {
+      b.onResolve({ filter: /^zod$/ }, () => ({
+        path: pathFrom(entry, ZOD_BUNDLE),
+        external: true,
+      }));
       b.onResolve({ filter: /^\./ }, (args) => {
         if (args.kind !== "dynamic-import") return undefined;
         const target = join(args.resolveDir, args.path.replace(/\.js$/, ".ts"));
@@ -66,6 +80,11 @@ while (queue.length > 0) {
   });
   queue.push(...found);
 }
+await build({
+  ...common,
+  stdin: { contents: 'export * from "zod";', resolveDir: root },
+  outfile: ZOD_BUNDLE,
+});
 // The secret patterns: plain CommonJS data that redact.ts requires synchronously on first use.
 copyFileSync(
   join(src, "output/secret-patterns.cjs"),

@@ -4,7 +4,7 @@ import { nearest } from "./suggest.js";
 import type { ReauthContext } from "./reauth/command.js";
 import type { Invocation, RetryPolicy } from "./types.js";
 
-export const VERBS = ["classify", "rules", "schema", "trust"] as const;
+export const VERBS = ["classify", "rules", "schema", "trust", "demo"] as const;
 export type VerbName = (typeof VERBS)[number];
 /** The re-auth's default time limit: a person at a terminal may need a while for a browser login; an agent or CI should not hang on it. */
 export const DEFAULT_REAUTH_TIMEOUT_SECONDS: Record<ReauthContext, number> = {

@@ -9,6 +9,7 @@ Usage:
   authwrap rules list | validate [PATH...] | test [PATH...]
   authwrap schema envelope | classifier
   authwrap trust [PATH...]
+  authwrap demo            the built-in demo: an expiry re-authenticated once, then a denial
 
 Runs <command>, classifies what it printed and its exit code with the rule files, and on an
 expired credential runs the re-auth command once and the command once more.
