@@ -83,10 +83,11 @@ export async function run(
   argv: string[],
   options: RunOptions = {},
 ): Promise<Envelope> {
-  const stops = [options.signal];
-  if (options.timeout !== undefined)
-    stops.push(AbortSignal.timeout(options.timeout));
-  const present = stops.filter((stop) => stop !== undefined);
+  const timer =
+    options.timeout === undefined
+      ? undefined
+      : AbortSignal.timeout(options.timeout);
+  const present = [options.signal, timer].filter((stop) => stop !== undefined);
   let result: Envelope | undefined;
   await main({
     argv: [...flagsFor(options), "--", ...argv],
@@ -104,6 +105,11 @@ export async function run(
   });
   // main() reports exactly one envelope on every path; this guards a broken promise of that.
   if (!result) throw new Error("authwrap: the run ended without an envelope");
+  // The CLI reads a stop as SIGTERM; say which stop it was.
+  if (timer?.aborted && !options.signal?.aborted)
+    result.warnings.push(
+      `timed out after ${options.timeout} ms (the timeout option); stopped with SIGTERM`,
+    );
   return result;
 }
 

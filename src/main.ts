@@ -356,7 +356,10 @@ export async function run(): Promise<void> {
 function drained(stream: NodeJS.WriteStream): Promise<void> {
   if (stream.writableLength === 0 || stream.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
-    stream.once("drain", resolve);
+    // 'drain' comes only after a write() that returned false. On Node 24 a socket stdout (a
+    // parent's 'pipe') can hold bytes after writes that returned true: then only an empty
+    // write's callback says they are out (waiting for 'drain' left the loop empty: exit 13).
+    stream.write("", () => resolve());
     stream.once("error", resolve);
     stream.once("close", resolve);
   });

@@ -89,6 +89,9 @@ describe("run()", () => {
     });
     expect(envelope.ok).toBe(false);
     expect(envelope.meta.signal).toBe("SIGTERM");
+    expect(envelope.warnings).toContain(
+      "timed out after 200 ms (the timeout option); stopped with SIGTERM",
+    );
   });
 
   it("an authwrap fault (a bad rule file) is an envelope too", async () => {
