@@ -37,20 +37,22 @@ const pathFrom = (entry, out) => {
   const path = relative(dirname(outFor(entry)), out);
   return path.startsWith(".") ? path : `./${path}`;
 };
-// zod is ~590 kB bundled, and several lazy bundles use it (rule validation, `authwrap schema`).
-// Each would carry its own copy, so every bundle imports the one dist/vendor/zod.js instead,
-// which loads only with the first of them.
-const ZOD_BUNDLE = join(dist, "vendor/zod.js");
+// zod is ~590 kB bundled, and several lazy bundles use it (rule validation, `authwrap schema`,
+// libraries built on it). Each would carry its own copy, so every import of `zod` or a subpath
+// (`zod/v4`, `zod/v4/core`) points at dist/vendor/<specifier>.js instead; those are built
+// together with shared chunks below, so zod's code ships once and loads with its first user.
+const zodImports = new Set();
+const vendorFile = (specifier) => join(dist, "vendor", `${specifier}.js`);
 
 /** Leaves each `import()` of a local module external, pointing at that module's own bundle. */
 function lazyModules(entry, found) {
   return {
     name: "lazy-modules",
     setup(b) {
-      b.onResolve({ filter: /^zod$/ }, () => ({
-        path: pathFrom(entry, ZOD_BUNDLE),
-        external: true,
-      }));
+      b.onResolve({ filter: /^zod(\/|$)/ }, (args) => {
+        zodImports.add(args.path);
+        return { path: pathFrom(entry, vendorFile(args.path)), external: true };
+      });
       b.onResolve({ filter: /^\./ }, (args) => {
         if (args.kind !== "dynamic-import") return undefined;
         const target = join(args.resolveDir, args.path.replace(/\.js$/, ".ts"));
@@ -82,8 +84,28 @@ while (queue.length > 0) {
 }
 await build({
   ...common,
-  stdin: { contents: 'export * from "zod";', resolveDir: root },
-  outfile: ZOD_BUNDLE,
+  entryPoints: [...zodImports].map((specifier) => ({
+    in: `vendor:${specifier}`,
+    out: specifier,
+  })),
+  outdir: join(dist, "vendor"),
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
+  plugins: [
+    {
+      name: "vendor-entries",
+      setup(b) {
+        b.onResolve({ filter: /^vendor:/ }, (args) => ({
+          path: args.path.slice("vendor:".length),
+          namespace: "vendor",
+        }));
+        b.onLoad({ filter: /.*/, namespace: "vendor" }, (args) => ({
+          contents: `export * from ${JSON.stringify(args.path)};`,
+          resolveDir: root,
+        }));
+      },
+    },
+  ],
 });
 // The secret patterns: plain CommonJS data that redact.ts requires synchronously on first use.
 copyFileSync(
