@@ -3,8 +3,18 @@ import { AuthwrapError } from "./errors.js";
 import { nearest } from "./suggest.js";
 import type { ReauthContext } from "./reauth/command.js";
 import type { Invocation, RetryPolicy } from "./types.js";
+import type { ConfigDefault } from "./config/resolve.js";
 
-export const VERBS = ["classify", "rules", "schema", "trust", "demo"] as const;
+export const VERBS = [
+  "classify",
+  "rules",
+  "schema",
+  "trust",
+  "config",
+  "completion",
+  "alias",
+  "demo",
+] as const;
 export type VerbName = (typeof VERBS)[number];
 /** The re-auth's default time limit: a person at a terminal may need a while for a browser login; an agent or CI should not hang on it. */
 export const DEFAULT_REAUTH_TIMEOUT_SECONDS: Record<ReauthContext, number> = {
@@ -36,7 +46,7 @@ export type ParsedCommand =
   | { kind: "help" }
   | { kind: "version" };
 
-const FLAGS_WITH_VALUE = new Set([
+export const FLAGS_WITH_VALUE = new Set([
   "--reauth",
   "--tool",
   "--classifiers",
@@ -49,6 +59,7 @@ export const FLAGS = new Set([
   "--json",
   "--no-reauth",
   "--reauth-ambiguous",
+  "--reauth-interactive",
   "--force-reauth",
   "--redact-data",
   "--verbose",
@@ -62,12 +73,14 @@ export const FLAGS = new Set([
 
 /**
  * Splits argv at the first `--` (or the first word that is not an option); the command's own argv
- * is never parsed. `context` (who is running authwrap: main.ts knows) chooses the defaults.
+ * is never parsed. `context` (who is running authwrap: main.ts knows) chooses the defaults;
+ * `defaults` (a config file's, config/resolve.ts) stand in for flags neither argv nor env gives.
  */
 export function parseInvocation(
   argv: string[],
   env: Record<string, string | undefined>,
   context: ReauthContext = "agent",
+  defaults: ConfigDefault[] = [],
 ): ParsedCommand {
   const options: Record<string, string[]> = {};
   let index = 0;
@@ -90,13 +103,23 @@ export function parseInvocation(
     (options[name] ??= []).push(value ?? "true");
   }
   const rest = argv.slice(index);
+  /** Flags a config file supplied, and where: below argv and env, so each is used only when both are silent. */
+  const configured: Record<string, string> = {};
+  for (const item of defaults) {
+    if (item.value === false || !FLAGS.has(item.flag) || options[item.flag])
+      continue;
+    if (item.env && envValue(env, item.env) !== undefined) continue;
+    options[item.flag] = [item.value === true ? "true" : item.value];
+    configured[item.flag] = item.origin;
+  }
   const has = (...names: string[]) => names.some((name) => options[name]);
   const last = (name: string) => options[name]?.at(-1);
   const fromEnv = (name: string) => envValue(env, name);
   /** A flag's value, else its env var's; `source` names whichever was used, for the error message. */
   const setting = (flag: string, variable: string) => {
     const flagValue = last(flag);
-    if (flagValue !== undefined) return { value: flagValue, source: flag };
+    if (flagValue !== undefined)
+      return { value: flagValue, source: configured[flag] ?? flag };
     const envText = fromEnv(variable);
     return { value: envText, source: variable };
   };
@@ -170,10 +193,13 @@ export function parseInvocation(
       reauthCommand: last("--reauth") ?? fromEnv("AUTHWRAP_REAUTH"),
       reauthSource:
         last("--reauth") !== undefined
-          ? "flag"
+          ? (configured["--reauth"] ?? "flag")
           : fromEnv("AUTHWRAP_REAUTH")
             ? "env"
             : undefined,
+      reauthInteractive:
+        has("--reauth-interactive") ||
+        envSwitch(env, "AUTHWRAP_REAUTH_INTERACTIVE"),
       reauthAllowed: !has("--no-reauth"),
       reauthAmbiguous:
         has("--reauth-ambiguous") ||

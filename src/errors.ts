@@ -2,6 +2,7 @@
 export type AuthwrapErrorCode =
   | "USAGE_ERROR"
   | "INVALID_RULES"
+  | "INVALID_CONFIG"
   | "UNREADABLE_FILE"
   | "UNSAFE_STATE_DIR"
   | "UNSAFE_RULE_FILE"

@@ -22,8 +22,11 @@ import { writeReport } from "./output/report.js";
 import { decodeData } from "./output/data.js";
 import { loadRulesFor, type RuleSources } from "./rules/load.js";
 import { wrapCommand } from "./wrap.js";
+import { unwrapCommand } from "./rules/unwrap.js";
 import { stateDirOf } from "./reauth/state.js";
 import { findProjectRulesDir } from "./rules/project.js";
+import { findConfigFiles } from "./config/find.js";
+import { isAuthCode } from "./codes.js";
 import { visible } from "./output/terminal.js";
 import type { Mode, Outcome } from "./types.js";
 
@@ -122,6 +125,16 @@ async function emit(
     stderr: current.io.stderr,
     env: current.io.env,
   });
+  // Under GitHub Actions or GitLab CI an auth verdict also gets the CI's own display (output/ci.ts).
+  const { env } = current.io;
+  if (
+    envelope.error &&
+    isAuthCode(envelope.error.code) &&
+    (env.GITHUB_ACTIONS === "true" || env.GITLAB_CI === "true")
+  ) {
+    const { writeCiReport } = await import("./output/ci.js");
+    writeCiReport(envelope, env, current.io.stderr);
+  }
   return exitCode;
 }
 
@@ -153,17 +166,31 @@ async function dispatch(
       stderr: io.stderr,
       env: io.env,
       redact,
+      cwd: io.cwd,
+      reauthContext: contextOf(io.env, {
+        stdin: io.stdin.isTTY === true,
+        stderr: io.stderr.isTTY === true,
+      }),
     });
   }
-  const { invocation } = parsed;
-  const log = invocation.verbose
-    ? (line: string) =>
-        void io.stderr.write(redact(`authwrap: ${visible(line)}\n`))
-    : () => {};
+  let { invocation } = parsed;
+  const reauthContext = contextOf(io.env, {
+    stdin: io.stdin.isTTY === true,
+    stderr: io.stderr.isTTY === true,
+  });
+  // Read at each call: a config file may turn --verbose on.
+  const log = (line: string) => {
+    if (invocation.verbose)
+      io.stderr.write(redact(`authwrap: ${visible(line)}\n`));
+  };
   const interrupt = io.signal ? followSignal(io.signal) : watchSignals();
   try {
     const rules = await untilInterrupted(
-      loadRulesFor(sources, invocation.command, invocation.tool),
+      loadRulesFor(
+        sources,
+        unwrapCommand(invocation.command, invocation.args).command,
+        invocation.tool,
+      ),
       interrupt.signal,
     );
     if (rules === INTERRUPTED) {
@@ -176,15 +203,29 @@ async function dispatch(
       );
       return emit(current, envelope, exitCode);
     }
+    const configFiles = findConfigFiles(io.env, io.cwd);
+    if (configFiles.length > 0) {
+      // The config supplies defaults for flags, per tool and profile: parse once more with them.
+      const { configFor } = await import("./config/apply.js");
+      const { defaults } = await configFor(
+        configFiles,
+        rules,
+        invocation,
+        io.env,
+      );
+      const again = parseInvocation(io.argv, io.env, reauthContext, defaults);
+      if (again.kind === "wrap") invocation = again.invocation;
+      for (const item of defaults)
+        log(
+          `config: ${item.key} = ${JSON.stringify(item.raw)} from ${item.origin}`,
+        );
+    }
     const outcome = await wrapCommand(invocation, rules, {
       env: io.env,
       stdin: io.stdin,
       stdout: io.stdout,
       stderr: io.stderr,
-      reauthContext: contextOf(io.env, {
-        stdin: io.stdin.isTTY === true,
-        stderr: io.stderr.isTTY === true,
-      }),
+      reauthContext,
       stateDir: stateDirOf(io.env),
       projectRulesDir: sources.projectDir,
       log,

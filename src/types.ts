@@ -16,8 +16,10 @@ export interface Invocation {
   args: string[];
   tool?: string;
   reauthCommand?: string;
-  /** Where reauthCommand came from: `--reauth` or `AUTHWRAP_REAUTH`. */
-  reauthSource?: "flag" | "env";
+  /** Where reauthCommand came from: `flag` (--reauth), `env` (AUTHWRAP_REAUTH), or a config file's `path › key`. */
+  reauthSource?: string;
+  /** The caller's reauthCommand needs a person (a browser login): run only at a terminal. */
+  reauthInteractive?: boolean;
   reauthAllowed: boolean;
   /** Also re-auth once on an ambiguous UNAUTHENTICATED: a retry that then succeeds settles it as an expiry. */
   reauthAmbiguous: boolean;

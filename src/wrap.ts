@@ -7,6 +7,7 @@ import type { ReauthContext } from "./reauth/command.js";
 import type { Redactor } from "./output/redact.js";
 import type { ToolRules } from "./rules/compile.js";
 import { commandName, selectRules } from "./rules/select.js";
+import { innerEnv, unwrapCommand } from "./rules/unwrap.js";
 import { runAttempt } from "./run/attempt.js";
 import { createStdinTape, STDIN_REPLAY_LIMIT } from "./run/stdin-tape.js";
 import type {
@@ -44,19 +45,21 @@ export async function wrapCommand(
   io: WrapIO,
 ): Promise<Outcome> {
   const started = performance.now();
-  const { tool, sets } = selectRules(
-    rules,
-    invocation.command,
-    invocation.tool,
-  );
+  // `env X=1 aws …`, `sh -c 'aws …'`: the rules and context are the inner command's (rules/unwrap.ts).
+  const inner = unwrapCommand(invocation.command, invocation.args);
+  const { tool, sets } = selectRules(rules, inner.command, invocation.tool);
+  if (inner.through.length > 0)
+    io.log(
+      `looked through ${inner.through.join(", ")}: the command is ${commandName(inner.command)}`,
+    );
   io.log(
     `tool ${tool}: ${sets.map((set) => `${set.tool} (${set.rules.length} rules)`).join(", ")}`,
   );
   const context = {
-    command: commandName(invocation.command),
+    command: commandName(inner.command),
     tool,
-    args: invocation.args,
-    env: io.env,
+    args: inner.args,
+    env: innerEnv(inner, io.env),
   };
   const tape = io.stdin.isTTY ? null : createStdinTape(io.stdin);
   const attempts: Attempt[] = [];
@@ -150,8 +153,9 @@ export async function wrapCommand(
       tool,
       // A re-auth the caller chose with --reauth is theirs to judge; the rule file's may need a person,
       // and one from a project's rule file runs only once the user trusts that file.
-      interactive:
-        !invocation.reauthCommand && verdict.refreshInteractive === true,
+      interactive: invocation.reauthCommand
+        ? invocation.reauthInteractive === true
+        : verdict.refreshInteractive === true,
       projectSource:
         !invocation.reauthCommand && verdict.refreshOrigin === "project"
           ? verdict.refreshSource

@@ -34,6 +34,8 @@ describe("dist/main.js, the hot path", () => {
       ),
     ].sort();
     expect(lazy).toEqual([
+      "./config/apply.js",
+      "./output/ci.js",
       "./output/color.js",
       "./reauth/once.js",
       "./reauth/trust.js",

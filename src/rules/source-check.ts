@@ -64,15 +64,16 @@ export function checkRuleFolders(folder: string, levels: number): void {
   }
 }
 
-/** Reads one user rule file after checking what it is; never blocks on a FIFO or reads a device. */
-export function readRuleSource(path: string): LoadedSource {
+/** Reads one user rule file (or config file: `what`) after checking what it is; never blocks on a FIFO or reads a device. */
+export function readRuleSource(path: string, what = "rule file"): LoadedSource {
+  const loading = what === "rule file" ? "rules" : `a ${what}`;
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     throw new AuthwrapError(
       "UNREADABLE_FILE",
-      `${path}: cannot read rule file (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+      `${path}: cannot read ${what} (${(error as NodeJS.ErrnoException).code ?? "error"})`,
       { file: path },
     );
   }
@@ -81,18 +82,18 @@ export function readRuleSource(path: string): LoadedSource {
     if (!stats.isFile())
       throw unsafe(
         path,
-        `${path}: not a regular file; rule files must be plain files`,
+        `${path}: not a regular file; ${what}s must be plain files`,
       );
     if (stats.size > MAX_RULE_FILE_BYTES)
       throw unsafe(
         path,
-        `${path}: ${stats.size} bytes; rule files may hold at most ${MAX_RULE_FILE_BYTES} bytes`,
+        `${path}: ${stats.size} bytes; ${what}s may hold at most ${MAX_RULE_FILE_BYTES} bytes`,
       );
     const reason = unsafeReason(stats);
     if (reason)
       throw unsafe(
         path,
-        `${path}: not safe to load rules from: ${reason} (chmod go-w, or chown it to yourself)`,
+        `${path}: not safe to load ${loading} from: ${reason} (chmod go-w, or chown it to yourself)`,
       );
     const buffer = Buffer.alloc(stats.size);
     let read = 0;

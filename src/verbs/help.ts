@@ -7,8 +7,11 @@ Usage:
   authwrap [options] -- <command> [args...]
   authwrap classify [--tool NAME] [--command NAME] [--exit-code N] [--stdout FILE] [--stderr FILE]
   authwrap rules list | validate [PATH...] | test [PATH...]
-  authwrap schema envelope | classifier
+  authwrap schema envelope | classifier | config
   authwrap trust [PATH...]
+  authwrap config [--json] [OPTIONS] [-- <command> [args...]]
+  authwrap completion bash | zsh | fish
+  authwrap alias [--shell bash|zsh|fish] TOOL...
   authwrap demo            the built-in demo: an expiry re-authenticated once, then a denial
 
 Runs <command>, classifies what it printed and its exit code with the rule files, and on an
@@ -20,6 +23,8 @@ Options (before --):
   --reauth "<command>"     command that renews the credential, run through the shell; overrides the
                            rule file's default (env AUTHWRAP_REAUTH)
   --no-reauth              classify and report only: never run a re-auth command
+  --reauth-interactive     the --reauth command needs a person (a browser login): run it only at a
+                           terminal (env AUTHWRAP_REAUTH_INTERACTIVE=1)
   --reauth-ambiguous       also re-auth once when a refusal is ambiguous (a bare 401 that may be an
                            expiry); a retry that then succeeds settles it (env AUTHWRAP_REAUTH_AMBIGUOUS=1)
   --reauth-timeout SECS    stop the re-auth command after SECS seconds, 0.1 to 86400 (default 300 at a
@@ -36,7 +41,9 @@ Options (before --):
                            after a day (env AUTHWRAP_MAX_DATA_BYTES)
   --redact-data            --json: mask secret values inside "data", keeping it valid JSON
                            (env AUTHWRAP_REDACT_DATA=1)
-  --tool NAME              rule set to use (default: from the command's name; env AUTHWRAP_TOOL)
+  --tool NAME              rule set to use (default: from the command's name, looking through env,
+                           sudo, nice, timeout, aws-vault exec, op run, doppler run, assume and
+                           sh -c 'simple command'; env AUTHWRAP_TOOL)
   --classifiers PATH       extra rule file or folder, repeatable (env AUTHWRAP_CLASSIFIERS, a
                            colon-separated list); user rules also load from
                            $XDG_CONFIG_HOME/authwrap/classifiers
@@ -44,6 +51,11 @@ Options (before --):
                            (env AUTHWRAP_VERBOSE=1)
   -h, --help               show this help
   -V, --version            show the version
+
+Defaults for these options may come from $XDG_CONFIG_HOME/authwrap/config.yaml, per tool and per
+profile (flag > env > profile > tool > top level > built-in); authwrap config shows the result.
+Under GitHub Actions an auth verdict also writes an ::error annotation and a step summary; under
+GitLab CI a collapsed section.
 
 On/off variables take 1/true/yes/on or 0/false/no/off; an empty variable counts as unset. CI set
 (to anything but 0/false/no/off) means a CI run; else a terminal on stdin and stderr means a

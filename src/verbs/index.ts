@@ -5,6 +5,7 @@ import { AuthwrapError } from "../errors.js";
 import type { Redactor } from "../output/redact.js";
 import type { RuleSources } from "../rules/load.js";
 import type { VerbName } from "../cli.js";
+import type { ReauthContext } from "../reauth/command.js";
 
 export interface VerbContext {
   sources: RuleSources;
@@ -13,6 +14,9 @@ export interface VerbContext {
   stderr: Writable;
   env: Record<string, string | undefined>;
   redact: Redactor;
+  /** For `config`: where a project's config is looked for, and who runs (the timeouts' default). */
+  cwd?: string;
+  reauthContext?: ReauthContext;
 }
 
 export async function runVerb(
@@ -20,6 +24,29 @@ export async function runVerb(
   argv: string[],
   verbContext: VerbContext,
 ): Promise<number> {
+  if (verb === "config") {
+    // Its own argv: authwrap's options and a command after --, which yargs would read as its own.
+    const { runConfigVerb } = await import("./config.js");
+    return runConfigVerb(argv, verbContext);
+  }
+  if (verb === "completion" || verb === "alias") {
+    // Shell code on stdout; alias takes tool names, completion one shell name.
+    if (verb === "alias") {
+      const { printAliases } = await import("./alias.js");
+      return printAliases(argv, verbContext.env, verbContext.stdout);
+    }
+    const { printCompletion } = await import("./completion.js");
+    if (argv.length !== 1)
+      throw new AuthwrapError(
+        "USAGE_ERROR",
+        "usage: authwrap completion bash|zsh|fish",
+      );
+    return printCompletion(
+      argv[0]!,
+      verbContext.sources.builtinPath,
+      verbContext.stdout,
+    );
+  }
   let context = verbContext;
   const parser = yargs(argv)
     .scriptName(`authwrap ${verb}`)
@@ -136,11 +163,12 @@ export async function runVerb(
   }
   const args = await parser
     .usage(
-      "authwrap schema <envelope|classifier>\n\nPrints the JSON Schema of the envelope or of a classifier rule file.",
+      "authwrap schema <envelope|classifier|config>\n\nPrints the JSON Schema of the envelope, of a classifier rule file or of the config file.",
     )
     .command("envelope", "the JSON Schema of the envelope")
     .command("classifier", "the JSON Schema of a classifier rule file")
-    .demandCommand(1, "name a schema: envelope or classifier")
+    .command("config", "the JSON Schema of the config file")
+    .demandCommand(1, "name a schema: envelope, classifier or config")
     .parseAsync();
   if (args.help) return 0;
   const { printSchema } = await import("./schema.js");
