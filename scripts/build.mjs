@@ -24,6 +24,8 @@ const common = {
   legalComments: "none",
   minifyWhitespace: true,
   minifySyntax: true,
+  // A native addon, loaded at run time from node_modules when installed (an optional dependency: src/run/pty.ts).
+  external: ["@lydell/node-pty"],
 };
 // esbuild's ESM output still needs `require` for the CommonJS parts of some dependencies (yaml).
 const banner = {

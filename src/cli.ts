@@ -62,6 +62,7 @@ export const FLAGS = new Set([
   "--reauth-interactive",
   "--force-reauth",
   "--redact-data",
+  "--no-pty",
   "--verbose",
   "-v",
   "--help",
@@ -213,6 +214,7 @@ export function parseInvocation(
       dataLimit,
       classifierPaths,
       verbose: has("--verbose", "-v") || envSwitch(env, "AUTHWRAP_VERBOSE"),
+      pty: !has("--no-pty") && !envSwitch(env, "AUTHWRAP_NO_PTY"),
     },
   };
 }

@@ -25,9 +25,10 @@ import { wrapCommand } from "./wrap.js";
 import { unwrapCommand } from "./rules/unwrap.js";
 import { stateDirOf } from "./reauth/state.js";
 import { findProjectRulesDir } from "./rules/project.js";
+import { colorLevel, visible } from "./output/terminal.js";
+import { createReauthNotices } from "./output/progress.js";
 import { findConfigFiles } from "./config/find.js";
 import { isAuthCode } from "./codes.js";
-import { visible } from "./output/terminal.js";
 import type { Mode, Outcome } from "./types.js";
 
 export interface MainIO {
@@ -54,6 +55,8 @@ interface Session {
   started: number;
   redact: Redactor;
   io: MainIO;
+  /** --verbose: the envelope line goes to a terminal's stderr too. */
+  verbose?: boolean;
 }
 
 let session: Session | undefined;
@@ -82,6 +85,7 @@ export async function main(io: MainIO): Promise<number> {
     if (parsed.kind === "wrap") {
       current.mode = parsed.invocation.mode;
       verbose = parsed.invocation.verbose;
+      current.verbose = verbose;
     } else current.mode = "json";
     return await dispatch(parsed, io, redact, current);
   } catch (error) {
@@ -124,6 +128,7 @@ async function emit(
     stdout: current.io.stdout,
     stderr: current.io.stderr,
     env: current.io.env,
+    verbose: current.verbose,
   });
   // Under GitHub Actions or GitLab CI an auth verdict also gets the CI's own display (output/ci.ts).
   const { env } = current.io;
@@ -232,6 +237,9 @@ async function dispatch(
       signal: interrupt.signal,
       abort: io.signal,
       redact,
+      notices: io.stderr.isTTY
+        ? createReauthNotices(io.stderr, colorLevel(io.env, true) > 0)
+        : undefined,
     });
     // The state folder's faults around the re-auth: the outcome stands, the warning names them.
     if (outcome.reauth?.warnings)

@@ -34,6 +34,8 @@ export interface Invocation {
   dataLimit: number;
   classifierPaths: string[];
   verbose: boolean;
+  /** At a terminal, run the command in a pseudo-terminal (false: --no-pty, AUTHWRAP_NO_PTY). */
+  pty: boolean;
 }
 
 export type RetryPolicy = "never" | "auth-rejected" | "always";

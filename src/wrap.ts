@@ -5,11 +5,13 @@ import { classifyAttempt } from "./classify/classify.js";
 import { STDOUT_HOLD_LIMIT } from "./run/holdback.js";
 import type { ReauthContext } from "./reauth/command.js";
 import type { Redactor } from "./output/redact.js";
+import type { ReauthNotices } from "./output/progress.js";
 import type { ToolRules } from "./rules/compile.js";
 import { commandName, selectRules } from "./rules/select.js";
 import { innerEnv, unwrapCommand } from "./rules/unwrap.js";
 import { runAttempt } from "./run/attempt.js";
 import { createStdinTape, STDIN_REPLAY_LIMIT } from "./run/stdin-tape.js";
+import { wantsPty } from "./run/terminal.js";
 import type {
   Attempt,
   Invocation,
@@ -22,7 +24,7 @@ export interface WrapIO {
   env: Record<string, string | undefined>;
   stdin: Readable & { isTTY?: boolean };
   stdout: Writable & { isTTY?: boolean };
-  stderr: Writable;
+  stderr: Writable & { isTTY?: boolean };
   reauthContext: ReauthContext;
   stateDir: string;
   /** The project's rule folder: re-auth commands from files in it run only once trusted. */
@@ -34,6 +36,8 @@ export interface WrapIO {
   abort?: AbortSignal;
   /** Masks the re-auth's relayed output. */
   redact: Redactor;
+  /** A person reads stderr: tell them when the re-auth starts and while it runs. */
+  notices?: ReauthNotices;
 }
 
 /** Control flow only: thrown after a successful re-auth so p-retry runs the command again. */
@@ -62,6 +66,15 @@ export async function wrapCommand(
     env: innerEnv(inner, io.env),
   };
   const tape = io.stdin.isTTY ? null : createStdinTape(io.stdin);
+  const pty = wantsPty(
+    {
+      stdin: io.stdin.isTTY === true,
+      stdout: io.stdout.isTTY === true,
+      stderr: io.stderr.isTTY === true,
+    },
+    { pty: invocation.pty, json: invocation.mode === "json" },
+  );
+  if (pty) io.log("the command runs in a pseudo-terminal (--no-pty: pipes)");
   const attempts: Attempt[] = [];
   const warnings: string[] = [];
   let reauth: ReauthResult | null = null;
@@ -106,6 +119,7 @@ export async function wrapCommand(
       abort: io.abort,
       holdStdout:
         holdFirst && attempts.length === 0 ? STDOUT_HOLD_LIMIT : undefined,
+      terminal: pty ? (io.stdin as NodeJS.ReadStream) : undefined,
     });
     attempts.push(attempt);
     const verdict = withCallerCommand(judge(attempt), invocation);
@@ -145,6 +159,7 @@ export async function wrapCommand(
     );
     const { refreshOnce, isReauthSuccess, describeReauthFailure } =
       await import("./reauth/once.js");
+    const reauthEnded = io.notices?.reauthStarting(verdict.message, command);
     reauth = await refreshOnce({
       command,
       source: invocation.reauthCommand
@@ -172,6 +187,7 @@ export async function wrapCommand(
       signal: io.signal,
       abort: io.abort,
     });
+    reauthEnded?.();
     io.log(
       `re-auth: ${reauth.skipped ?? (reauth.timedOut ? "timed out" : `exit ${reauth.exitCode}`)} after ${Math.round(reauth.durationMs)} ms`,
     );

@@ -41,9 +41,17 @@ describe("dist/main.js, the hot path", () => {
       "./reauth/trust.js",
       "./rules/validate.js",
       "./rules/yaml.js",
+      "./run/pty.js",
       "./verbs/help.js",
       "./verbs/index.js",
     ]);
+  });
+
+  it("leaves node-pty, a native addon and an optional dependency, to load from node_modules on the pty path only", () => {
+    expect(code).not.toContain("@lydell/node-pty");
+    expect(readFileSync(join(ROOT, "dist/run/pty.js"), "utf8")).toMatch(
+      /\bimport\(\s*["']@lydell\/node-pty["']\s*\)/,
+    );
   });
 });
 

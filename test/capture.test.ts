@@ -13,7 +13,7 @@ import {
   readFileWindow,
   WINDOW_BYTES,
 } from "../src/run/windows.js";
-import { fillTemplate } from "../src/classify/template.js";
+import { fillCommand, fillTemplate } from "../src/classify/template.js";
 
 describe("createOutputWindow", () => {
   it("keeps everything while the stream is small", () => {
@@ -95,4 +95,23 @@ describe("fillTemplate", () => {
   ])("%s with %j → %s", (template, values, expected) =>
     expect(fillTemplate(template, values)).toBe(expected),
   );
+});
+
+describe("fillCommand", () => {
+  it.each<[string | undefined, string]>([
+    ["dev", "aws sso login --profile dev"],
+    [
+      "arn:aws:iam::123456789012:role/dev",
+      "aws sso login --profile arn:aws:iam::123456789012:role/dev",
+    ],
+    ["dev;touch pwned", "aws sso login --profile 'dev;touch pwned'"],
+    ["$(id)dev", "aws sso login --profile \\$\\(id\\)dev"],
+    ["dev prod", "aws sso login --profile 'dev prod'"],
+    ["", "aws sso login"],
+    [undefined, "aws sso login"],
+  ])("a value %j becomes one inert shell word: %s", (profile, expected) => {
+    expect(
+      fillCommand("aws sso login[ --profile {profile}]", { profile }),
+    ).toBe(expected);
+  });
 });

@@ -65,6 +65,7 @@ describe("classifyAttempt", () => {
       expiresAt: "2025-11-22T10:15:00Z",
       rule: "mycli.yaml#jsonl-expired",
       retryable: true,
+      message: "mycli: credentials have expired at 2025-11-22T10:15:00Z",
     });
   });
 
@@ -93,7 +94,15 @@ describe("classifyAttempt", () => {
     expect(run(0, "partial: repo:write denied")).toMatchObject({
       code: "PERMISSION_DENIED",
       requiredPermission: "repo:write",
+      retryable: false,
     });
+  });
+
+  it("only an expiry (or an ambiguous refusal) carries the command that renews the credential", () => {
+    expect(
+      run(0, "partial: repo:write denied")?.refreshCommand,
+    ).toBeUndefined();
+    expect(run(41, "")?.refreshCommand).toBe("mycli login");
   });
 
   it("an ambiguous verdict is not retryable", () => {
@@ -120,6 +129,63 @@ describe("classifyAttempt", () => {
       "utf8",
     );
     expect(run(3, garbage, garbage)?.code).toBe("COMMAND_FAILED");
+  });
+});
+
+describe("replay safety", () => {
+  const TF = compileRuleFile(
+    validateRuleFile(
+      parse(`
+version: 1
+tool: tf
+commands: [tf]
+refresh_command: tf login
+mid_work: 'Still creating'
+rules:
+  - id: expired
+    code: CREDENTIALS_EXPIRED
+    when: { output: token has expired }
+  - id: loose-expired
+    code: CREDENTIALS_EXPIRED
+    evidence: loose
+    when: { output: session is over }
+`),
+      "tf.yaml",
+    ),
+    "tf.yaml",
+  );
+  const tf = (stdout: string, stderr: string) =>
+    classifyAttempt(
+      { exitCode: 1, stdout: textOutput(stdout), stderr: textOutput(stderr) },
+      [TF],
+      { command: "tf", tool: "tf", args: [], env: {} },
+    );
+
+  it("an expiry found after the command started its work (mid_work, on either stream) is not replayed", () => {
+    expect(tf("", "Error: token has expired")).toMatchObject({
+      code: "CREDENTIALS_EXPIRED",
+      replayEvidence: true,
+      refreshCommand: "tf login",
+    });
+    expect(tf("", "Error: token has expired")?.replayUnsafe).toBeUndefined();
+    expect(
+      tf(
+        "aws_instance.web: Still creating... [10s elapsed]",
+        "Error: token has expired",
+      )?.replayUnsafe,
+    ).toBe(true);
+    expect(
+      tf("", "aws_instance.web: Still creating...\nError: token has expired")
+        ?.replayUnsafe,
+    ).toBe(true);
+  });
+
+  it("loose words may name an expiry but never replay the command", () => {
+    expect(tf("", "your session is over")).toMatchObject({
+      code: "CREDENTIALS_EXPIRED",
+      evidenceKind: "loose",
+      replayEvidence: false,
+    });
   });
 });
 

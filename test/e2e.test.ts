@@ -566,35 +566,45 @@ describe("authwrap --version and --help", () => {
 });
 
 describe("at a terminal", () => {
-  it("an auth failure adds a short human line after the envelope line (run in a real pty)", async () => {
+  const inTerminal = async (args: string) => {
     const { execa } = await import("execa");
     const sandbox = createSandbox({ TERM: "xterm" });
-    const result = await execa(
+    // stdin a pipe left open until the end: at its end `script` types an end-of-file character.
+    const run = execa(
       "script",
       [
         "-qec",
-        `"${process.execPath}" "${ROOT}/bin/authwrap" -- democli deploy`,
+        `"${process.execPath}" "${ROOT}/bin/authwrap" ${args}`,
         "/dev/null",
       ],
-      {
-        env: sandbox.env,
-        extendEnv: false,
-        reject: false,
-        stdin: "ignore",
-      },
+      { env: sandbox.env, extendEnv: false, reject: false, stdin: "pipe" },
     );
-    const lines = String(result.stdout)
-      // eslint-disable-next-line no-control-regex -- strips the terminal's ANSI colour codes, which start with ESC
-      .replace(/\u001b\[[0-9;]*m/g, "")
-      .split(/\r?\n/)
-      .filter(Boolean);
-    expect(lines[0]).toBe(
+    const result = await run;
+    run.stdin.end();
+    return (
+      String(result.stdout)
+        // eslint-disable-next-line no-control-regex -- strips the terminal's ANSI colour codes, which start with ESC
+        .replace(/\u001b\[[0-9;]*m/g, "")
+        // The command's pty ends lines with \r\n, and the terminal of `script` adds a \r of its own.
+        .replace(/\r/g, "")
+        .split("\n")
+        .filter(Boolean)
+    );
+  };
+
+  it("an auth failure is told in one short line, without the envelope line (run in a real pty)", async () => {
+    expect(await inTerminal("-- democli deploy")).toEqual([
       "democli: error: not logged in. Run 'democli auth login'.",
-    );
-    expect(parseEnvelope(lines[1]).error!.code).toBe("UNAUTHENTICATED");
-    expect(lines[2]).toBe(
+      "authwrap: unauthenticated — democli: not authenticated; log in: democli auth login",
+    ]);
+  });
+
+  it("--verbose adds the envelope line before the short one", async () => {
+    const lines = await inTerminal("--verbose -- democli deploy");
+    const human = lines.indexOf(
       "authwrap: unauthenticated — democli: not authenticated; log in: democli auth login",
     );
+    expect(parseEnvelope(lines[human - 1]).error!.code).toBe("UNAUTHENTICATED");
   });
 });
 
@@ -602,7 +612,7 @@ describe("the human line at a terminal", () => {
   const inPty = async (command: string, env: Record<string, string>) => {
     const { execa } = await import("execa");
     const sandbox = createSandbox(env);
-    const result = await execa(
+    const run = execa(
       "script",
       [
         "-qec",
@@ -612,8 +622,10 @@ describe("the human line at a terminal", () => {
         ),
         "/dev/null",
       ],
-      { env: sandbox.env, extendEnv: false, reject: false, stdin: "ignore" },
+      { env: sandbox.env, extendEnv: false, reject: false, stdin: "pipe" },
     );
+    const result = await run;
+    run.stdin.end();
     return String(result.stdout)
       .split(/\r?\n/)
       .find((line) => line.includes("authwrap:"))!;

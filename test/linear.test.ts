@@ -5,6 +5,7 @@
 import { setFlagsFromString } from "node:v8";
 import { describe, expect, it } from "vitest";
 import { buildRegExp } from "../src/rules/pattern.js";
+import { boundRepetitions, GAP } from "../src/rules/bound.js";
 import { foldCase } from "../src/rules/casefold.js";
 import { loadBuiltinRules } from "./helpers/rules.js";
 import { createSandbox, parseEnvelope, runAuthwrap } from "./helpers/run.js";
@@ -100,6 +101,27 @@ describe("linear-time matching", async () => {
       expect(new RegExp(foldCase(pattern)).test(text), pattern).toBe(
         new RegExp(pattern, "i").test(text),
       );
+  });
+
+  it("bounds every single-character repetition to GAP characters, and nothing else", () => {
+    const g = (min: number) => `{${min},${GAP}}`;
+    expect(boundRepetitions("token[^\\n]*expired.+at \\S+")).toBe(
+      `token[^\\n]${g(0)}expired.${g(1)}at \\S${g(1)}`,
+    );
+    // Repetitions inside groups (a counted one there would keep V8's linear engine from taking
+    // over), alternation and counted or optional repetitions are left as written.
+    expect(boundRepetitions("(a+)+b|(?:ab)*c?d{2,3}^$")).toBe(
+      "(a+)+b|(?:ab)*c?d{2,3}^$",
+    );
+    expect(boundRepetitions("(?:x+)y+")).toBe(`(?:x+)y${g(1)}`);
+    // A class is one atom whatever it holds (an escaped bracket, a leading ^); so is a long escape.
+    expect(
+      boundRepetitions("[\\]x]*[^a-z]+\\x41+\\u0041*\\p{L}+\\k<name>+"),
+    ).toBe(
+      `[\\]x]${g(0)}[^a-z]${g(1)}\\x41${g(1)}\\u0041${g(0)}\\p{L}${g(1)}\\k<name>${g(1)}`,
+    );
+    expect(boundRepetitions("\\++\\**")).toBe(`\\+${g(1)}\\*${g(0)}`);
+    expect(boundRepetitions("[*+]+[^+]*")).toBe(`[*+]${g(1)}[^+]${g(0)}`);
   });
 
   it(

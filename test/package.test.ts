@@ -52,16 +52,15 @@ let npmEnv: Record<string, string>;
 beforeAll(async () => {
   expect(existsSync(join(ROOT, "dist/index.js"))).toBe(true);
   work = mkdtempSync(join(tmpdir(), "authwrap-pack-"));
-  // npm's own cache and config in the temp folder: nothing read from or left in the user's.
+  // npm's cache in the temp folder. The rest of the environment stays: the registry may be
+  // reached only through what it sets (extra CA certificates, the user's .npmrc).
   npmEnv = {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    HOME: join(work, "home"),
+    ...(process.env as Record<string, string>),
     npm_config_cache: join(work, "npm-cache"),
     npm_config_update_notifier: "false",
     npm_config_fund: "false",
     npm_config_audit: "false",
   };
-  mkdirSync(npmEnv.HOME!);
   const result = await execa(
     "npm",
     ["pack", "--json", "--pack-destination", work],

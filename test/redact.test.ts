@@ -40,6 +40,9 @@ const TOKENS: Array<[string, string]> = [
     "Slack bot token",
     "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx",
   ],
+  ["Google refresh token", "1//0gLbEXAMPLE-refresh_Token1234567890abcdefXYZ"],
+  ["npm automation token", "npm_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"],
+  ["GitLab PAT", "glpat-AbCdEfGhIj0123456789"],
 ];
 
 describe("redactSecrets", () => {
@@ -493,6 +496,44 @@ describe("redactData", () => {
   });
 });
 
+describe("redactData: keys and strings", () => {
+  it("masks whole values under secret-looking keys, redacts inside every other string, and keeps the JSON shape", () => {
+    const redact = createRedactor({ DEPLOY_TOKEN: "opaque-value-9876" });
+    const data = {
+      user: "ann",
+      password: "x",
+      api_key: 12345,
+      "db-password": "short",
+      credentials: { user: "bob", secret_key: "k" },
+      items: [
+        { note: "used opaque-value-9876 and token=abcdefgh1234" },
+        "AKIAIOSFODNN7EXAMPLE",
+        7,
+        null,
+        true,
+      ],
+      tokenizer: "word",
+      passwordless: false,
+    };
+    expect(redactData(data, redact)).toEqual({
+      user: "ann",
+      password: "[REDACTED]",
+      api_key: "[REDACTED]",
+      "db-password": "[REDACTED]",
+      credentials: { user: "bob", secret_key: "[REDACTED]" },
+      items: [
+        { note: "used [REDACTED] and token=[REDACTED]" },
+        "[REDACTED]",
+        7,
+        null,
+        true,
+      ],
+      tokenizer: "word",
+      passwordless: false,
+    });
+  });
+});
+
 describe("createRedactor", () => {
   it("masks the values of environment variables whose names look secret", () => {
     const redactor = createRedactor({
@@ -516,5 +557,16 @@ describe("createRedactor", () => {
         "fake-login /home/dev/.aws/credentials /run/kube-token hvs.opaque-value-1",
       ),
     ).toBe("fake-login /home/dev/.aws/credentials /run/kube-token [REDACTED]");
+  });
+
+  it("masks an 8-character secret, longest value first, and never authwrap's own settings", () => {
+    const redact = createRedactor({
+      SESSION_ID: "abcd1234",
+      AUTH_HEADER: "abcd1234-and-more",
+      AUTHWRAP_REAUTH: "mycli login --fresh",
+    });
+    expect(
+      redact("got abcd1234-and-more then abcd1234; ran mycli login --fresh"),
+    ).toBe("got [REDACTED] then [REDACTED]; ran mycli login --fresh");
   });
 });

@@ -5,7 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { refreshOnce, type RefreshRequest } from "../src/reauth/once.js";
+import {
+  recordIneffectiveReauth,
+  refreshOnce,
+  type RefreshRequest,
+} from "../src/reauth/once.js";
 
 function request(
   overrides: Partial<RefreshRequest> = {},
@@ -63,6 +67,42 @@ describe("refreshOnce", () => {
         .exitCode,
     ).toBe(1);
     expect(runs(failing.ranFile)).toBe(2);
+  });
+
+  it("a re-auth that exited 0 but fixed nothing cools down too; record times in the future (a clock stepped back) are not believed", async () => {
+    const ineffective = request();
+    expect(
+      recordIneffectiveReauth(
+        ineffective.stateDir,
+        ineffective.tool,
+        ineffective.command,
+      ),
+    ).toBeUndefined();
+    expect((await refreshOnce(ineffective)).skipped).toMatch(
+      /^exited 0 \d+ s ago but the credential still read as expired; not run again within 60 s$/,
+    );
+    expect(runs(ineffective.ranFile)).toBe(0);
+
+    const future = request();
+    mkdirSync(future.stateDir, { recursive: true, mode: 0o700 });
+    const key = createHash("sha256")
+      .update(`${future.tool}\0${future.command}`)
+      .digest("hex")
+      .slice(0, 20);
+    const inAnHour = Date.now() + 3_600_000;
+    writeFileSync(
+      join(future.stateDir, `${key}.json`),
+      JSON.stringify({
+        lastSuccessAt: inAnHour,
+        lastFailureAt: inAnHour,
+        ineffective: true,
+      }),
+    );
+    expect(await refreshOnce(future)).toMatchObject({
+      exitCode: 0,
+      timedOut: false,
+    });
+    expect(runs(future.ranFile)).toBe(1);
   });
 
   it("an aborted signal stops the wait for another holder at once, and nothing runs", async () => {

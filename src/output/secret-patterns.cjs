@@ -619,7 +619,7 @@ const COOKIE =
 
 /** A normalised key name (lower case, letters and digits only) whose value is a secret. */
 const SECRET_NAME =
-  /(?:password|passwd|passphrase|pwd|secret|secretkeybase|secretstring|secretbinary|token|apikey|accesskey|privatekey|credentials?|auth|authorization|authkey|accountkey|appkey|applicationkey|licensekey|masterkey|signingkey|encryptionkey|keydata|connectionstring|connstr|dsn|cookie|sig|signature)$/;
+  /(?:password|passwd|passphrase|pwd|secret|secretkey|secretkeybase|secretstring|secretbinary|token|apikey|accesskey|privatekey|credentials?|auth|authorization|authkey|accountkey|appkey|applicationkey|licensekey|masterkey|signingkey|encryptionkey|keydata|connectionstring|connstr|dsn|cookie|sig|signature)$/;
 /** Names that end like a secret but are not: pagination and idempotency tokens, the shell's PWD. */
 const NOT_SECRET_NAME =
   /^(?:pwd|oldpwd|(?:next|page|nextpage|starting|continuation|pagination|sync|client|resumption|idempotency|cancellation)token)$/;

@@ -28,15 +28,29 @@ export interface RunTarget {
   stateDir: string;
   /** The library's stop (src/index.ts): replaces the process signal handlers. */
   abort?: AbortSignal;
+  /**
+   * The person's terminal, when the command should run in a pseudo-terminal on it (pty.ts). With
+   * no pty to be had, its stdout inherits the terminal and only stderr is read.
+   */
+  terminal?: NodeJS.ReadStream;
 }
 
 export async function runAttempt(target: RunTarget): Promise<Attempt> {
+  if (target.terminal) {
+    const { runInPty } = await import("./pty.js");
+    const attempt = await runInPty(target, target.terminal);
+    if (attempt) return attempt;
+  }
   const started = performance.now();
   const startedAt = Date.now();
   let child: ChildProcess;
   try {
     child = spawn(target.command, target.args, {
-      stdio: [target.stdin ? "pipe" : "inherit", "pipe", "pipe"],
+      stdio: [
+        target.stdin ? "pipe" : "inherit",
+        target.terminal ? "inherit" : "pipe",
+        "pipe",
+      ],
       env: target.env as NodeJS.ProcessEnv,
     });
   } catch (error) {

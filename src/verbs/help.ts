@@ -47,8 +47,10 @@ Options (before --):
   --classifiers PATH       extra rule file or folder, repeatable (env AUTHWRAP_CLASSIFIERS, a
                            colon-separated list); user rules also load from
                            $XDG_CONFIG_HOME/authwrap/classifiers
-  -v, --verbose            explain on stderr which rule matched, on what text, and what was run
-                           (env AUTHWRAP_VERBOSE=1)
+  --no-pty                 at a terminal, give the command pipes instead of a pseudo-terminal: it
+                           then sees no TTY (env AUTHWRAP_NO_PTY=1)
+  -v, --verbose            explain on stderr which rule matched, on what text, and what was run,
+                           and print the JSON envelope line at a terminal too (env AUTHWRAP_VERBOSE=1)
   -h, --help               show this help
   -V, --version            show the version
 
