@@ -52,11 +52,27 @@ const outFor = (source) =>
     ),
   );
 
+/** Relative import path from `entry`'s bundle to the file `out` in dist/. */
+const pathFrom = (entry, out) => {
+  const path = relative(dirname(outFor(entry)), out);
+  return path.startsWith(".") ? path : `./${path}`;
+};
+// zod is ~590 kB bundled, and several lazy bundles use it (rule validation, `authwrap schema`,
+// libraries built on it). Each would carry its own copy, so every import of `zod` or a subpath
+// (`zod/v4`, `zod/v4/core`) points at dist/vendor/<specifier>.js instead; those are built
+// together with shared chunks below, so zod's code ships once and loads with its first user.
+const zodImports = new Set();
+const vendorFile = (specifier) => join(dist, "vendor", `${specifier}.js`);
+
 /** Leaves each `import()` of a local module external, pointing at that module's own bundle. */
 function lazyModules(entry, found) {
   return {
     name: "lazy-modules",
     setup(b) {
+      b.onResolve({ filter: /^zod(\/|$)/ }, (args) => {
+        zodImports.add(args.path);
+        return { path: pathFrom(entry, vendorFile(args.path)), external: true };
+      });
       b.onResolve({ filter: /^\./ }, (args) => {
         if (args.kind !== "dynamic-import") return undefined;
         const target = join(args.resolveDir, args.path.replace(/\.js$/, ".ts"));
@@ -70,7 +86,8 @@ function lazyModules(entry, found) {
 }
 
 const done = new Set();
-const queue = [HOT_PATH];
+// src/index.ts is the library (`import { run } from "authwrap"`); its lazy imports share the CLI's bundles.
+const queue = [HOT_PATH, join(src, "index.ts")];
 while (queue.length > 0) {
   const entry = queue.shift();
   if (done.has(entry)) continue;
@@ -86,6 +103,31 @@ while (queue.length > 0) {
   });
   queue.push(...found);
 }
+await build({
+  ...common,
+  entryPoints: [...zodImports].map((specifier) => ({
+    in: `vendor:${specifier}`,
+    out: specifier,
+  })),
+  outdir: join(dist, "vendor"),
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
+  plugins: [
+    {
+      name: "vendor-entries",
+      setup(b) {
+        b.onResolve({ filter: /^vendor:/ }, (args) => ({
+          path: args.path.slice("vendor:".length),
+          namespace: "vendor",
+        }));
+        b.onLoad({ filter: /.*/, namespace: "vendor" }, (args) => ({
+          contents: `export * from ${JSON.stringify(args.path)};`,
+          resolveDir: root,
+        }));
+      },
+    },
+  ],
+});
 // The secret patterns: plain CommonJS data that redact.ts requires synchronously on first use.
 copyFileSync(
   join(src, "output/secret-patterns.cjs"),

@@ -16,6 +16,7 @@ export const VERBS = [
   "alias",
   "mcp",
   "status",
+  "demo",
 ] as const;
 export type VerbName = (typeof VERBS)[number];
 /** The re-auth's default time limit: a person at a terminal may need a while for a browser login; an agent or CI should not hang on it. */

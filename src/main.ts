@@ -43,6 +43,10 @@ export interface MainIO {
   shareOutput?: boolean;
   /** stdin is /dev/null: the child inherits it, and `stdin` is never read. */
   nullStdin?: boolean;
+  /** The library (src/index.ts): receives the envelope instead of it being written to a stream. */
+  report?: (envelope: Envelope, exitCode: number) => void;
+  /** The library's own stop (timeout, abort): used instead of process signal handlers; ends the child with SIGTERM. */
+  signal?: AbortSignal;
 }
 
 /** Signals that stop authwrap; each is answered with one envelope and exit 128+N. */
@@ -124,6 +128,10 @@ async function emit(
 ): Promise<number> {
   if (current.reported !== undefined) return current.reported;
   current.reported = exitCode;
+  if (current.io.report) {
+    current.io.report(envelope, exitCode);
+    return exitCode;
+  }
   await writeReport(envelope, {
     mode: current.mode,
     stdout: current.io.stdout,
@@ -191,7 +199,7 @@ async function dispatch(
     if (invocation.verbose)
       io.stderr.write(redact(`authwrap: ${visible(line)}\n`));
   };
-  const interrupt = watchSignals();
+  const interrupt = io.signal ? followSignal(io.signal) : watchSignals();
   try {
     const rules = await untilInterrupted(
       prepareRulesFor(
@@ -252,6 +260,7 @@ async function dispatch(
       projectRulesDir: sources.projectDir,
       log,
       signal: interrupt.signal,
+      abort: io.signal,
       redact,
       shareOutput: io.shareOutput,
       nullStdin: io.nullStdin,
@@ -343,7 +352,20 @@ function watchSignals() {
   };
 }
 
-function ruleSources(
+/** The library's stop, shaped like watchSignals(): a caller's abort reads as SIGTERM. */
+function followSignal(signal: AbortSignal) {
+  let at = signal.aborted ? Date.now() : 0;
+  const onAbort = () => (at = Date.now());
+  signal.addEventListener("abort", onAbort, { once: true });
+  return {
+    signal,
+    name: () => "SIGTERM",
+    at: () => at,
+    stop: () => signal.removeEventListener("abort", onAbort),
+  };
+}
+
+export function ruleSources(
   env: Record<string, string | undefined>,
   cwd: string,
   extraPaths: string[],
@@ -398,7 +420,10 @@ export async function run(): Promise<void> {
 function drained(stream: NodeJS.WriteStream): Promise<void> {
   if (stream.writableLength === 0 || stream.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
-    stream.once("drain", resolve);
+    // 'drain' comes only after a write() that returned false. On Node 24 a socket stdout (a
+    // parent's 'pipe') can hold bytes after writes that returned true: then only an empty
+    // write's callback says they are out (waiting for 'drain' left the loop empty: exit 13).
+    stream.write("", () => resolve());
     stream.once("error", resolve);
     stream.once("close", resolve);
   });

@@ -38,6 +38,8 @@ export interface WrapIO {
   log: (line: string) => void;
   /** Fires when authwrap itself is interrupted: no re-auth or retry starts after it. */
   signal?: AbortSignal;
+  /** The library's stop: ends a running command with SIGTERM (the CLI passes process signals on instead). */
+  abort?: AbortSignal;
   /** Masks the re-auth's relayed output. */
   redact: Redactor;
   /** stdout and stderr are one file (`2>&1`): the child gets one socket for both. */
@@ -128,6 +130,7 @@ export async function wrapCommand(
       stateDir: io.stateDir,
       force: invocation.forceReauth,
       signal: io.signal,
+      abort: io.abort,
     });
     reauthEnded?.();
     io.log(
@@ -188,6 +191,7 @@ export async function wrapCommand(
       stderr: io.stderr,
       dataLimit: invocation.dataLimit,
       stateDir: io.stateDir,
+      abort: io.abort,
       holdStdout:
         holdFirst && attempts.length === 0 ? STDOUT_HOLD_LIMIT : undefined,
       whileRunning: pick,

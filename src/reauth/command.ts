@@ -16,7 +16,7 @@ import type { Readable, Writable } from "node:stream";
 import { execa } from "execa";
 import { drainPipes } from "../run/drain.js";
 import type { Redactor } from "../output/redact.js";
-import { onStopSignals } from "../run/signals.js";
+import { onAbort, onStopSignals } from "../run/signals.js";
 import type { ReauthResult } from "../types.js";
 
 /** A partial line (a prompt) is written after this long without more output, at a terminal only. */
@@ -37,6 +37,8 @@ export interface ReauthTarget {
   env: Record<string, string | undefined>;
   stderr: Writable;
   redact: Redactor;
+  /** The library's stop (src/index.ts): replaces the process signal handlers. */
+  abort?: AbortSignal;
 }
 
 export async function runReauth(target: ReauthTarget): Promise<ReauthResult> {
@@ -78,11 +80,14 @@ export async function runReauth(target: ReauthTarget): Promise<ReauthResult> {
     timedOut = true;
     void stop();
   }, target.timeoutMs);
-  const removeSignals = onStopSignals((signal) => {
+  const onStop = (signal: NodeJS.Signals) => {
     interrupted ??= signal;
     if (exited) stopDrain.abort();
     else void stop();
-  });
+  };
+  const removeSignals = target.abort
+    ? onAbort(target.abort, () => onStop("SIGTERM"))
+    : onStopSignals(onStop);
 
   const exitCode = await exit;
   clearTimeout(timer);

@@ -49,6 +49,8 @@ export interface RefreshRequest {
   force?: boolean;
   /** Fires when authwrap is interrupted: stop waiting, start nothing, record nothing. */
   signal?: AbortSignal;
+  /** The library's stop: ends a running re-auth (the CLI uses process signal handlers). */
+  abort?: AbortSignal;
 }
 
 export async function refreshOnce(

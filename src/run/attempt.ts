@@ -9,7 +9,7 @@ import { createOutputWindow } from "./windows.js";
 import { DRAIN_LIMITS, drainPipes } from "./drain.js";
 import { HANDOFF_BYTES, startRelayWorker, type RelayWorker } from "./relay.js";
 import { createHoldback } from "./holdback.js";
-import { deliveredByTerminal, onStopSignals } from "./signals.js";
+import { deliveredByTerminal, onAbort, onStopSignals } from "./signals.js";
 import { createDataSink } from "./data-sink.js";
 import { socketPair } from "./shared-output.js";
 import type { StdinTape } from "./stdin-tape.js";
@@ -37,6 +37,8 @@ export interface RunTarget {
   shareOutput?: boolean;
   /** --verbose lines. */
   log?: (line: string) => void;
+  /** The library's stop (src/index.ts): replaces the process signal handlers. */
+  abort?: AbortSignal;
   /**
    * The person's terminal, when the command should run in a pseudo-terminal on it (pty.ts). With
    * no pty to be had, its stdout inherits the terminal and only stderr is read.
@@ -96,12 +98,16 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
     (target.stdin === null && !target.nullStdin) ||
     isTTY(target.stdout) ||
     isTTY(target.stderr);
-  const removeSignals = onStopSignals((signal) => {
+  const onStop = (signal: NodeJS.Signals) => {
     interrupted ??= signal;
     // Once the child is gone a signal can only mean "stop waiting": for pipes a grandchild still holds.
     if (childExited) stopDrain.abort();
     else if (!deliveredByTerminal(signal, atTerminal)) child.kill(signal);
-  });
+  };
+  // The library passes its own stop and leaves the host process's signal handling alone.
+  const removeSignals = target.abort
+    ? onAbort(target.abort, () => onStop("SIGTERM"))
+    : onStopSignals(onStop);
   const onCallerGone = () => {
     // The reader went away (`| head -1`): stop the child the way a shell pipe would.
     outputClosed = true;

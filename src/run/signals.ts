@@ -23,6 +23,16 @@ export function onStopSignals(
   };
 }
 
+/** Calls `handler` once `signal` aborts (at once if it has), until the returned function is called. */
+export function onAbort(signal: AbortSignal, handler: () => void): () => void {
+  if (signal.aborted) {
+    queueMicrotask(handler);
+    return () => {};
+  }
+  signal.addEventListener("abort", handler, { once: true });
+  return () => signal.removeEventListener("abort", handler);
+}
+
 /** Whether a child in our process group already got this signal from the terminal. */
 export function deliveredByTerminal(
   signal: NodeJS.Signals,

@@ -11,12 +11,13 @@ import {
   textOutput,
 } from "../run/windows.js";
 import { classifyAttempt } from "../classify/classify.js";
-import { envelopeOf } from "../output/envelope.js";
+import { envelopeOf, type EnvelopeResult } from "../output/envelope.js";
 import { capturedAttempt } from "../run/captured.js";
 import { AuthwrapError } from "../errors.js";
 import { loadRules } from "../rules/load.js";
 import { commandName, mergeRuleFiles, selectRules } from "../rules/select.js";
 import type { ExitCodeProfile } from "../codes.js";
+import type { ToolRules } from "../rules/compile.js";
 import type { OutputText } from "../types.js";
 import type { VerbContext } from "./index.js";
 
@@ -35,27 +36,53 @@ export async function classifyCaptured(
   context: VerbContext,
 ): Promise<number> {
   const rules = mergeRuleFiles(await loadRules(context.sources));
-  const command = request.command ?? request.tool ?? "command";
-  const { tool, sets } = selectRules(rules, command, request.tool);
-  const stdout = readCaptured(request.stdoutPath);
-  const stderr = readCaptured(request.stderrPath);
+  const { envelope, exitCode } = envelopeForCaptured(
+    rules,
+    {
+      tool: request.tool,
+      command: request.command,
+      exitCode: request.exitCode,
+      stdout: readCaptured(request.stdoutPath),
+      stderr: readCaptured(request.stderrPath),
+      exitCodes: request.exitCodes,
+    },
+    context,
+  );
+  context.stdout.write(`${JSON.stringify(envelope, null, 2)}\n`);
+  return exitCode;
+}
+
+export interface CapturedOutput {
+  tool?: string;
+  command?: string;
+  exitCode: number;
+  stdout: Captured;
+  stderr: Captured;
+  exitCodes?: ExitCodeProfile;
+}
+
+/** The envelope for output already captured; no I/O (the library's classify uses it too). */
+export function envelopeForCaptured(
+  rules: ToolRules[],
+  output: CapturedOutput,
+  context: Pick<VerbContext, "env" | "redact">,
+): EnvelopeResult {
+  const command = output.command ?? output.tool ?? "command";
+  const { tool, sets } = selectRules(rules, command, output.tool);
+  const { stdout, stderr } = output;
   const attempt = capturedAttempt(
-    request.exitCode,
+    output.exitCode,
     stdout.window,
     stderr.window,
     stdout.data,
     stdout.truncated,
   );
   const verdict = classifyAttempt(
-    {
-      exitCode: request.exitCode,
-      stdout: stdout.window,
-      stderr: stderr.window,
-    },
+    { exitCode: output.exitCode, stdout: stdout.window, stderr: stderr.window },
     sets,
     { command: commandName(command), tool, args: [], env: context.env },
   );
-  const { envelope, exitCode } = envelopeOf(
+  return envelopeOf(
     {
       tool,
       attempts: [attempt],
@@ -64,16 +91,25 @@ export async function classifyCaptured(
       warnings: [],
       durationMs: 0,
     },
-    { redact: context.redact, profile: request.exitCodes },
+    { redact: context.redact, profile: output.exitCodes },
   );
-  context.stdout.write(`${JSON.stringify(envelope, null, 2)}\n`);
-  return exitCode;
+}
+
+/** Output held in memory (stdin of `authwrap classify -`, the library's classify). */
+export function captureBuffer(all: Buffer): Captured {
+  const window = createOutputWindow();
+  window.push(all);
+  return {
+    window: window.read(),
+    data: all.subarray(0, DATA_BYTES),
+    truncated: all.length > DATA_BYTES,
+  };
 }
 
 /** Most of `data` is kept, but only the two ends of each file are read for classification. */
 const DATA_BYTES = 4 * 1024 * 1024;
 
-interface Captured {
+export interface Captured {
   window: OutputText;
   data: Buffer;
   truncated: boolean;
@@ -83,16 +119,7 @@ function readCaptured(path: string | undefined): Captured {
   if (path === undefined)
     return { window: textOutput(""), data: Buffer.alloc(0), truncated: false };
   try {
-    if (path === "-") {
-      const all = readFileSync(0);
-      const window = createOutputWindow();
-      window.push(all);
-      return {
-        window: window.read(),
-        data: all.subarray(0, DATA_BYTES),
-        truncated: all.length > DATA_BYTES,
-      };
-    }
+    if (path === "-") return captureBuffer(readFileSync(0));
     const fd = openSync(path, "r");
     try {
       const { size } = fstatSync(fd);

@@ -209,6 +209,16 @@ export async function runVerb(
       context,
     );
   }
+  if (verb === "demo") {
+    const args = await parser
+      .usage(
+        "authwrap demo\n\nRuns the built-in demo: a demo CLI whose token expires, re-authenticated once; then a denial.",
+      )
+      .parseAsync();
+    if (args.help) return 0;
+    const { runDemo } = await import("./demo.js");
+    return runDemo(context);
+  }
   if (verb === "trust") {
     const args = await parser
       .usage(
