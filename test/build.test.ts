@@ -9,7 +9,10 @@ import { ROOT, createSandbox, runAuthwrap } from "./helpers/run.js";
 const MAIN = join(ROOT, "dist/main.cjs");
 // Grew with the vocabularies' engine, signals, hold-back and state handling; start-up is issue 12's.
 // 104 KiB: the relay worker's hand-over, the 2>&1 socket and the pty switch (issue 12, 11) joined it.
-const HOT_PATH_BUDGET_BYTES = 104 * 1024;
+// 112 KiB: looking through wrappers (shell-quote's parser for `sh -c`), the code table, the
+// credential stamp and the proactive check (issues 10, 11, 13). Start-up itself is measured by
+// `npm run bench`, not here; this bound catches a dependency pulled into the hot path by mistake.
+const HOT_PATH_BUDGET_BYTES = 112 * 1024;
 
 describe("dist/main.cjs, the hot path", () => {
   const code = readFileSync(MAIN, "utf8");

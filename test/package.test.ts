@@ -17,9 +17,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { ROOT, createSandbox } from "./helpers/run.js";
 
 // Before the packaging work: 553.6 kB packed, 15.3 MB and 45 packages installed (zod alone 8 MB).
-const PACKED_BUDGET_BYTES = 640 * 1024;
+// Then the MCP server joined (`authwrap mcp`: the official SDK bundled, ~430 kB, loaded only for it).
+const PACKED_BUDGET_BYTES = 800 * 1024;
 /** The installed package itself, its own files only. */
-const INSTALLED_BUDGET_BYTES = 2.5 * 1024 * 1024;
+const INSTALLED_BUDGET_BYTES = 3 * 1024 * 1024;
 /** The whole prefix, whatever the package declares as dependencies (optional ones included). */
 const PREFIX_BUDGET_BYTES = 6 * 1024 * 1024;
 /** Bundled into dist/, so never installed again (the design card's packages among them). */
@@ -78,7 +79,11 @@ describe("npm pack", () => {
       "README.md",
       "package.json",
       "bin/authwrap",
-      "dist/main.js",
+      "bin/package.json",
+      "dist/main.cjs",
+      "dist/relay-worker.cjs",
+      "dist/builtin-rules-regexps.json",
+      "dist/mcp/server.js",
       "dist/index.js",
       "dist/index.d.ts",
       "dist/envelope.d.ts",
@@ -120,7 +125,7 @@ describe("npm pack", () => {
     const holders = bundlesIn(join(ROOT, "dist"))
       .filter((file) => readFileSync(file, "utf8").includes("$ZodObject"))
       .map((file) => file.slice(ROOT.length + 1));
-    expect(holders).toContain("dist/vendor/zod.js");
+    expect(holders.length).toBeGreaterThan(0);
     expect(holders.filter((file) => !file.startsWith("dist/vendor/"))).toEqual(
       [],
     );
