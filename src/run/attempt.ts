@@ -13,6 +13,7 @@ import { deliveredByTerminal, onAbort, onStopSignals } from "./signals.js";
 import { createDataSink } from "./data-sink.js";
 import { socketPair } from "./shared-output.js";
 import type { StdinTape } from "./stdin-tape.js";
+import { notStartedAttempt } from "./captured.js";
 import type { Attempt, Mode } from "../types.js";
 
 export interface RunTarget {
@@ -75,7 +76,7 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
     // Node throws, instead of emitting 'error', for every errno but a few (ENOTDIR, E2BIG, ELOOP, ETXTBSY...).
     const code = (error as NodeJS.ErrnoException).code;
     if (typeof code !== "string" || !/^E[A-Z0-9]+$/.test(code)) throw error;
-    return notStarted(code, started, startedAt);
+    return notStartedAttempt(code, now() - started, startedAt);
   }
   // The child has its own copies of the socket now; ours would keep the stream open.
   pair?.child.destroy();
@@ -235,29 +236,6 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
     interrupted,
     heldStdout: holdback?.take(),
     stdoutReleased: holdback?.released(),
-  };
-}
-
-function notStarted(
-  spawnError: string,
-  started: number,
-  startedAt: number,
-): Attempt {
-  const empty = createOutputWindow().read();
-  return {
-    exitCode: null,
-    signal: null,
-    spawnError,
-    stdout: empty,
-    stderr: empty,
-    data: null,
-    dataTruncated: false,
-    dataFile: null,
-    dataFileError: null,
-    durationMs: now() - started,
-    startedAt,
-    outputClosed: false,
-    interrupted: null,
   };
 }
 

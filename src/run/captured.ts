@@ -1,5 +1,7 @@
-// An Attempt that authwrap did not run itself — output captured elsewhere (`authwrap classify`) —
-// with the same fixed fields as one it ran, so the one envelope builder reads both alike.
+// Attempts with no live output: output captured elsewhere (`authwrap classify`), or a command
+// that could not be started (pipes or pty alike). Same fixed fields as one that ran, so the one
+// envelope builder reads them all alike.
+import { createOutputWindow } from "./windows.js";
 import type { Attempt, OutputText } from "../types.js";
 
 export function capturedAttempt(
@@ -22,5 +24,29 @@ export function capturedAttempt(
     durationMs: 0,
     startedAt: Date.now(),
     outputClosed: false,
+  };
+}
+
+/** A command that could not be started (spawn-error.ts names the cause). */
+export function notStartedAttempt(
+  spawnError: string,
+  durationMs: number,
+  startedAt: number,
+): Attempt {
+  const empty = createOutputWindow().read();
+  return {
+    exitCode: null,
+    signal: null,
+    spawnError,
+    stdout: empty,
+    stderr: empty,
+    data: null,
+    dataTruncated: false,
+    dataFile: null,
+    dataFileError: null,
+    durationMs,
+    startedAt,
+    outputClosed: false,
+    interrupted: null,
   };
 }

@@ -14,6 +14,7 @@ import type { IPty } from "@lydell/node-pty";
 import { createOutputWindow } from "./windows.js";
 import { onStopSignals } from "./signals.js";
 import type { RunTarget } from "./attempt.js";
+import { notStartedAttempt } from "./captured.js";
 import type { Attempt } from "../types.js";
 
 type Spawn = typeof import("@lydell/node-pty").spawn;
@@ -45,7 +46,8 @@ export async function runInPty(
   const output = target.stdout as TerminalOut;
   // node-pty reports a command it cannot run as a child exiting 1; find it first, as a shell does.
   const missing = findCommand(target.command, target.env.PATH);
-  if (missing) return notStarted(missing, started, startedAt);
+  if (missing)
+    return notStartedAttempt(missing, performance.now() - started, startedAt);
 
   let child: IPty;
   try {
@@ -58,9 +60,9 @@ export async function runInPty(
       encoding: null,
     });
   } catch (error) {
-    return notStarted(
+    return notStartedAttempt(
       (error as NodeJS.ErrnoException).code ?? "EUNKNOWN",
-      started,
+      performance.now() - started,
       startedAt,
     );
   }
@@ -173,27 +175,4 @@ function withoutUnset(
 function signalName(number: number): string {
   const entry = Object.entries(os.signals).find(([, n]) => n === number);
   return entry ? entry[0] : `SIG${number}`;
-}
-
-function notStarted(
-  spawnError: string,
-  started: number,
-  startedAt: number,
-): Attempt {
-  const empty = createOutputWindow().read();
-  return {
-    exitCode: null,
-    signal: null,
-    spawnError,
-    stdout: empty,
-    stderr: empty,
-    data: null,
-    dataTruncated: false,
-    dataFile: null,
-    dataFileError: null,
-    durationMs: performance.now() - started,
-    startedAt,
-    outputClosed: false,
-    interrupted: null,
-  };
 }
