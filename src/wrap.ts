@@ -6,7 +6,7 @@ import { classifyAttempt, type ClassifyContext } from "./classify/classify.js";
 import { processVerdict } from "./classify/process.js";
 import { isSeenStale } from "./credential/stamp.js";
 import { proactiveCommandOf } from "./reauth/proactive.js";
-import type { RefreshRequest } from "./reauth/once.js";
+import type { ReauthRequest } from "./reauth/once.js";
 import { STDOUT_HOLD_LIMIT } from "./run/holdback.js";
 import type { ReauthContext } from "./reauth/command.js";
 import type { Redactor } from "./output/redact.js";
@@ -109,8 +109,8 @@ export async function wrapCommand(
     log: io.log,
   });
   let probed: CredentialInfo | undefined;
-  const renew = async (
-    request: RenewRequest,
+  const reauthenticate = async (
+    request: ReauthCall,
     why: string | undefined,
   ): Promise<ReauthResult> => {
     // At a terminal, a person sees why authwrap is logging in, and when it is done (output/notices).
@@ -118,8 +118,8 @@ export async function wrapCommand(
     io.log(
       `re-auth: running ${request.command} (time limit ${invocation.reauthTimeoutMs} ms, context ${io.reauthContext})`,
     );
-    const { refreshOnce } = await import("./reauth/once.js");
-    const result = await refreshOnce({
+    const { reauthOnce } = await import("./reauth/once.js");
+    const result = await reauthOnce({
       ...request,
       tool: pick().tool,
       timeoutMs: invocation.reauthTimeoutMs,
@@ -255,7 +255,7 @@ export async function wrapCommand(
       } else if (!SILENT_SKIPS.has(plan.skip)) warnings.push(plan.message);
       return verdict;
     }
-    reauth = await renew(
+    reauth = await reauthenticate(
       { ...plan.run, since: attempt.startedAt },
       verdict.message,
     );
@@ -303,7 +303,7 @@ export async function wrapCommand(
     if (lifetime?.due) {
       // Under the same lock as any re-auth: of many callers at once one renews, the others find it renewed.
       reauth = {
-        ...(await renew(
+        ...(await reauthenticate(
           { ...proactive, interactive: false, since },
           `${pick().tool}: the credential is about to expire (${lifetime.reason})`,
         )),
@@ -341,8 +341,8 @@ export async function wrapCommand(
   }
   if (!verdict && probesOf().length > 0 && attempts.at(-1)?.exitCode === 0) {
     // It worked: remember this credential (its salted fingerprint) so a later bare 401 can be settled.
-    const renewed = ran !== null && !ran.skipped && ran.exitCode === 0;
-    if (renewed || isSeenStale(io.stateDir, pick().tool)) {
+    const reauthRan = ran !== null && !ran.skipped && ran.exitCode === 0;
+    if (reauthRan || isSeenStale(io.stateDir, pick().tool)) {
       const { recordSuccess } = await import("./credential/inspect.js");
       await recordSuccess(credentialInput());
     }
@@ -378,8 +378,8 @@ export async function wrapCommand(
   };
 }
 
-type RenewRequest = Pick<
-  RefreshRequest,
+type ReauthCall = Pick<
+  ReauthRequest,
   | "command"
   | "source"
   | "interactive"

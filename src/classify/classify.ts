@@ -243,7 +243,7 @@ function buildVerdict(
     warnings.push(
       `could not read "${rawExpiry}" as a time; expires_at left empty`,
     );
-  const renews = rule.code === "CREDENTIALS_EXPIRED" || rule.ambiguous;
+  const mayReauth = rule.code === "CREDENTIALS_EXPIRED" || rule.ambiguous;
   // The fix of the winning rule; when it names none, that of the strongest evidence of the same
   // verdict that does (terraform's own mid-apply rule, renewed by the aws vocabulary's credential).
   const fix =
@@ -257,11 +257,11 @@ function buildVerdict(
     command: context.command,
   };
   const refreshCommand =
-    renews && fix.refreshCommand
+    mayReauth && fix.refreshCommand
       ? fillCommand(fix.refreshCommand, commandValues)
       : undefined;
   const suggested =
-    renews && !refreshCommand && fix.suggested
+    mayReauth && !refreshCommand && fix.suggested
       ? fillCommand(fix.suggested, commandValues)
       : undefined;
   const capturedHint = field("hint");

@@ -27,7 +27,7 @@ export { FAILURE_COOLDOWN_MS } from "./plan.js";
 /** Waiters give the holder its whole time limit plus this, before giving up. */
 const LOCK_GRACE_MS = 5_000;
 
-export interface RefreshRequest {
+export interface ReauthRequest {
   command: string;
   /** Who chose the command (flag, env, or a rule file); reported in meta.reauth.source. */
   source: string;
@@ -53,17 +53,15 @@ export interface RefreshRequest {
   abort?: AbortSignal;
 }
 
-export async function refreshOnce(
-  request: RefreshRequest,
+export async function reauthOnce(
+  request: ReauthRequest,
 ): Promise<ReauthResult> {
-  return { ...(await refreshWithGates(request)), source: request.source };
+  return { ...(await reauthWithGates(request)), source: request.source };
 }
 
-async function refreshWithGates(
-  request: RefreshRequest,
-): Promise<ReauthResult> {
+async function reauthWithGates(request: ReauthRequest): Promise<ReauthResult> {
   const { command } = request;
-  // The same gates as the plan (plan.ts): a direct caller of refreshOnce gets them too.
+  // The same gates as the plan (plan.ts): a direct caller of reauthOnce gets them too.
   const gate = gateStep(request, {
     context: request.context,
     commandTrusted:
@@ -135,7 +133,7 @@ async function refreshWithGates(
 }
 
 async function underLock(
-  request: RefreshRequest,
+  request: ReauthRequest,
   dir: string,
   key: string,
 ): Promise<ReauthResult> {

@@ -7,13 +7,13 @@ import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import {
   recordIneffectiveReauth,
-  refreshOnce,
-  type RefreshRequest,
+  reauthOnce,
+  type ReauthRequest,
 } from "../src/reauth/once.js";
 
 function request(
-  overrides: Partial<RefreshRequest> = {},
-): RefreshRequest & { ranFile: string } {
+  overrides: Partial<ReauthRequest> = {},
+): ReauthRequest & { ranFile: string } {
   const dir = mkdtempSync(join(tmpdir(), "authwrap-refresh-"));
   const ranFile = join(dir, "ran");
   return {
@@ -41,15 +41,15 @@ const runs = (file: string) => {
   }
 };
 
-describe("refreshOnce", () => {
+describe("reauthOnce", () => {
   it("a renewal by another process after the attempt started skips the re-auth; --force-reauth runs it anyway", async () => {
     const first = request();
-    expect((await refreshOnce(first)).exitCode).toBe(0);
+    expect((await reauthOnce(first)).exitCode).toBe(0);
     const since = Date.now() - 60_000;
-    const again = await refreshOnce({ ...first, since });
+    const again = await reauthOnce({ ...first, since });
     expect(again.skipped).toBe("renewed by another authwrap process meanwhile");
     expect(runs(first.ranFile)).toBe(1);
-    const forced = await refreshOnce({ ...first, since, force: true });
+    const forced = await reauthOnce({ ...first, since, force: true });
     expect(forced).toMatchObject({ exitCode: 0, timedOut: false });
     expect(forced.skipped).toBeUndefined();
     expect(runs(first.ranFile)).toBe(2);
@@ -58,12 +58,12 @@ describe("refreshOnce", () => {
   it("the failure cool-down holds in agent and CI runs, not at a terminal", async () => {
     const failing = request();
     const command = `${failing.command}; exit 1`;
-    expect((await refreshOnce({ ...failing, command })).exitCode).toBe(1);
+    expect((await reauthOnce({ ...failing, command })).exitCode).toBe(1);
     expect(
-      (await refreshOnce({ ...failing, command, context: "ci" })).skipped,
+      (await reauthOnce({ ...failing, command, context: "ci" })).skipped,
     ).toMatch(/^failed \d+ s ago; not run again within 60 s$/);
     expect(
-      (await refreshOnce({ ...failing, command, context: "interactive" }))
+      (await reauthOnce({ ...failing, command, context: "interactive" }))
         .exitCode,
     ).toBe(1);
     expect(runs(failing.ranFile)).toBe(2);
@@ -78,7 +78,7 @@ describe("refreshOnce", () => {
         ineffective.command,
       ),
     ).toBeUndefined();
-    expect((await refreshOnce(ineffective)).skipped).toMatch(
+    expect((await reauthOnce(ineffective)).skipped).toMatch(
       /^exited 0 \d+ s ago but the credential still read as expired; not run again within 60 s$/,
     );
     expect(runs(ineffective.ranFile)).toBe(0);
@@ -98,7 +98,7 @@ describe("refreshOnce", () => {
         ineffective: true,
       }),
     );
-    expect(await refreshOnce(future)).toMatchObject({
+    expect(await reauthOnce(future)).toMatchObject({
       exitCode: 0,
       timedOut: false,
     });
@@ -120,7 +120,7 @@ describe("refreshOnce", () => {
     );
     setTimeout(() => controller.abort("SIGTERM"), 200);
     const started = Date.now();
-    const result = await refreshOnce({ ...waiting, signal: controller.signal });
+    const result = await reauthOnce({ ...waiting, signal: controller.signal });
     expect(Date.now() - started).toBeLessThan(2000);
     expect(result).toMatchObject({
       interrupted: "SIGTERM",
