@@ -1,7 +1,7 @@
 // argv + env → what to do (plain object). No I/O, no exits: main.ts does those.
 import { AuthwrapError } from "./errors.js";
 import { nearest } from "./suggest.js";
-import type { ReauthContext } from "./reauth/command.js";
+import type { CallerKind } from "./reauth/command.js";
 import type { Invocation, RetryPolicy } from "./types.js";
 import { EXIT_CODE_PROFILES, type ExitCodeProfile } from "./codes.js";
 import type { ConfigDefault } from "./config/resolve.js";
@@ -20,7 +20,7 @@ export const VERBS = [
 ] as const;
 export type VerbName = (typeof VERBS)[number];
 /** The re-auth's default time limit: a person at a terminal may need a while for a browser login; an agent or CI should not hang on it. */
-export const DEFAULT_REAUTH_TIMEOUT_SECONDS: Record<ReauthContext, number> = {
+export const DEFAULT_REAUTH_TIMEOUT_SECONDS: Record<CallerKind, number> = {
   interactive: 300,
   agent: 120,
   ci: 120,
@@ -87,7 +87,7 @@ export const FLAGS = new Set([
 export function parseInvocation(
   argv: string[],
   env: Record<string, string | undefined>,
-  context: ReauthContext = "agent",
+  context: CallerKind = "agent",
   defaults: ConfigDefault[] = [],
 ): ParsedCommand {
   const options: Record<string, string[]> = {};
@@ -285,7 +285,7 @@ export function wantsJson(
 export function contextOf(
   env: Record<string, string | undefined>,
   terminal: { stdin: boolean; stderr: boolean },
-): ReauthContext {
+): CallerKind {
   const ci = envValue(env, "CI");
   if (ci !== undefined && !FALSE_WORDS.includes(ci.toLowerCase())) return "ci";
   return terminal.stdin && terminal.stderr ? "interactive" : "agent";

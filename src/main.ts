@@ -183,14 +183,14 @@ async function dispatch(
       redact,
       json: parsed.json,
       cwd: io.cwd,
-      reauthContext: contextOf(io.env, {
+      callerKind: contextOf(io.env, {
         stdin: !io.nullStdin && io.stdin.isTTY === true,
         stderr: io.stderr.isTTY === true,
       }),
     });
   }
   let { invocation } = parsed;
-  const reauthContext = contextOf(io.env, {
+  const callerKind = contextOf(io.env, {
     stdin: !io.nullStdin && io.stdin.isTTY === true,
     stderr: io.stderr.isTTY === true,
   });
@@ -231,7 +231,7 @@ async function dispatch(
         invocation,
         io.env,
       );
-      const again = parseInvocation(io.argv, io.env, reauthContext, defaults);
+      const again = parseInvocation(io.argv, io.env, callerKind, defaults);
       if (again.kind === "wrap") invocation = again.invocation;
       for (const item of defaults)
         log(
@@ -244,7 +244,7 @@ async function dispatch(
       const plan = await explainRun(invocation, rules(), {
         env: io.env,
         stateDir: stateDirOf(io.env),
-        reauthContext,
+        callerKind,
         log,
       });
       io.stdout.write(redact(`${JSON.stringify(plan, null, 2)}\n`));
@@ -255,7 +255,7 @@ async function dispatch(
       stdin: io.stdin,
       stdout: io.stdout,
       stderr: io.stderr,
-      reauthContext,
+      callerKind,
       stateDir: stateDirOf(io.env),
       projectRulesDir: sources.projectDir,
       log,

@@ -2,13 +2,13 @@
 import { now } from "./run/clock.js";
 import type { Readable, Writable } from "node:stream";
 import pRetry from "p-retry";
-import { classifyAttempt, type ClassifyContext } from "./classify/classify.js";
+import { classifyAttempt, type CommandFacts } from "./classify/classify.js";
 import { processVerdict } from "./classify/process.js";
 import { isSeenStale } from "./credential/stamp.js";
 import { proactiveCommandOf } from "./reauth/proactive.js";
 import type { ReauthRequest } from "./reauth/once.js";
 import { STDOUT_HOLD_LIMIT } from "./run/holdback.js";
-import type { ReauthContext } from "./reauth/command.js";
+import type { CallerKind } from "./reauth/command.js";
 import type { Redactor } from "./output/redact.js";
 import type { ReauthNotices } from "./output/progress.js";
 import type { ToolRules } from "./rules/compile.js";
@@ -31,7 +31,7 @@ export interface WrapIO {
   stdin: Readable & { isTTY?: boolean };
   stdout: Writable & { isTTY?: boolean };
   stderr: Writable & { isTTY?: boolean };
-  reauthContext: ReauthContext;
+  callerKind: CallerKind;
   stateDir: string;
   /** The project's rule folder: re-auth commands from files in it run only once trusted. */
   projectRulesDir?: string;
@@ -69,7 +69,7 @@ export async function wrapCommand(
   // The rules are compiled once the command has started (see runAttempt's whileRunning): its own
   // start-up, on the other core, hides that work. Nothing reads them before the first verdict.
   let picked: ReturnType<typeof selectRules> | undefined;
-  let context: ClassifyContext | undefined;
+  let context: CommandFacts | undefined;
   const pick = () => {
     if (picked) return picked;
     picked = selectRules(
@@ -116,14 +116,14 @@ export async function wrapCommand(
     // At a terminal, a person sees why authwrap is logging in, and when it is done (output/notices).
     const reauthEnded = io.notices?.reauthStarting(why, request.command);
     io.log(
-      `re-auth: running ${request.command} (time limit ${invocation.reauthTimeoutMs} ms, context ${io.reauthContext})`,
+      `re-auth: running ${request.command} (time limit ${invocation.reauthTimeoutMs} ms, context ${io.callerKind})`,
     );
     const { reauthOnce } = await import("./reauth/once.js");
     const result = await reauthOnce({
       ...request,
       tool: pick().tool,
       timeoutMs: invocation.reauthTimeoutMs,
-      context: io.reauthContext,
+      context: io.callerKind,
       env: io.env,
       stderr: io.stderr,
       redact: io.redact,
@@ -214,7 +214,7 @@ export async function wrapCommand(
     if (!isCredentialVerdict(verdict)) return verdict;
     const { planReauth } = await import("./reauth/plan.js");
     const plan = planReauth(verdict, invocation, {
-      context: io.reauthContext,
+      context: io.callerKind,
       interrupted: attempt.interrupted,
       outputClosed: attempt.outputClosed,
       ruleTrusted:

@@ -22,7 +22,8 @@ export interface ClassifyInput {
   stderr: OutputText;
 }
 
-export interface ClassifyContext {
+/** What rules may read about the command besides its output: name, tool, flags and env (templates). */
+export interface CommandFacts {
   command: string;
   tool: string;
   args: string[];
@@ -63,7 +64,7 @@ interface Candidate {
 export function classifyAttempt(
   input: ClassifyInput,
   sets: ToolRules[],
-  context: ClassifyContext,
+  context: CommandFacts,
 ): Verdict | null {
   enableLinearFallback();
   const docs = lazyDocs(input);
@@ -205,7 +206,7 @@ function buildVerdict(
   all: Candidate[],
   sets: ToolRules[],
   docs: LazyDocs,
-  context: ClassifyContext,
+  context: CommandFacts,
   texts: Texts,
 ): Verdict {
   const { rule, groups } = winner;
@@ -364,7 +365,7 @@ function readField(
 function findFix(
   winner: Candidate,
   toolSet: ToolRules | undefined,
-  context: ClassifyContext,
+  context: CommandFacts,
 ): Fix {
   const { rule, set } = winner;
   const credential = rule.credential

@@ -24,7 +24,8 @@ const PROMPT_IDLE_MS = 100;
 /** A line longer than this is masked and written in pieces rather than held whole. */
 const MAX_LINE_CHARS = 64 * 1024;
 
-export type ReauthContext = "interactive" | "agent" | "ci";
+/** Who called authwrap: a person at a terminal, an agent, or CI (AUTHWRAP_CONTEXT for the re-auth). */
+export type CallerKind = "interactive" | "agent" | "ci";
 
 /** After SIGTERM, how long the re-auth's processes get to clean up before SIGKILL. */
 export const KILL_GRACE_MS = 1000;
@@ -33,7 +34,7 @@ const POLL_MS = 25;
 export interface ReauthTarget {
   command: string;
   timeoutMs: number;
-  context: ReauthContext;
+  context: CallerKind;
   env: Record<string, string | undefined>;
   stderr: Writable;
   redact: Redactor;

@@ -6,7 +6,7 @@ import { commandName, selectRules } from "../rules/select.js";
 import { innerEnv, unwrapCommand } from "../rules/unwrap.js";
 import type { ToolRules } from "../rules/compile.js";
 import type { Invocation, Verdict } from "../types.js";
-import type { ReauthContext } from "./command.js";
+import type { CallerKind } from "./command.js";
 import { planReauth } from "./plan.js";
 import { proactiveCommandOf, toolRefreshCommand } from "./proactive.js";
 import { isTrusted } from "./trust.js";
@@ -14,7 +14,7 @@ import { isTrusted } from "./trust.js";
 export interface ExplainIO {
   env: Record<string, string | undefined>;
   stateDir: string;
-  reauthContext: ReauthContext;
+  callerKind: CallerKind;
   log: (line: string) => void;
 }
 
@@ -51,7 +51,7 @@ export async function explainRun(
     replayEvidence: true,
   };
   const plan = planReauth(expiry, invocation, {
-    context: io.reauthContext,
+    context: io.callerKind,
     ruleTrusted: true,
     commandTrusted:
       toolSet?.refreshOrigin !== "project" ||

@@ -9,7 +9,7 @@
 import { createHash } from "node:crypto";
 import type { Writable } from "node:stream";
 import { isAuthwrapError } from "../errors.js";
-import { runReauth, type ReauthContext } from "./command.js";
+import { runReauth, type CallerKind } from "./command.js";
 import type { Redactor } from "../output/redact.js";
 import {
   openStateDir,
@@ -38,7 +38,7 @@ export interface ReauthRequest {
   /** The hash of that file's bytes as loaded. */
   projectSourceHash?: string;
   timeoutMs: number;
-  context: ReauthContext;
+  context: CallerKind;
   env: Record<string, string | undefined>;
   stderr: Writable;
   redact: Redactor;

@@ -6,7 +6,7 @@
 // Two stages, because two facts can only be known under the cross-process lock: planReauth
 // decides before the lock (what, whether at all), planUnderLock decides with the record read
 // under it (renewed meanwhile, cool-down).
-import type { ReauthContext } from "./command.js";
+import type { CallerKind } from "./command.js";
 import type { ReauthRecord } from "./state.js";
 import type { Invocation, Verdict } from "../types.js";
 
@@ -54,7 +54,7 @@ export type ReauthPlan =
   | Skip;
 
 export interface PlanFacts {
-  context: ReauthContext;
+  context: CallerKind;
   /** authwrap received a stop signal during the attempt. */
   interrupted?: string | null;
   /** The caller closed authwrap's stdout. */
@@ -159,7 +159,7 @@ export function gateStep(
 /** Under the lock, with the state folder's record: renewed meanwhile, or cooling down after a failure. */
 export function planUnderLock(
   record: ReauthRecord,
-  request: { since: number; context: ReauthContext; force?: boolean },
+  request: { since: number; context: CallerKind; force?: boolean },
   now: number,
 ): Skip | undefined {
   if (request.force) return undefined;

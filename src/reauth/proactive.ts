@@ -1,6 +1,6 @@
 // Which re-auth command the tool's own files name, filled for this command: the one a proactive
 // refresh may run unattended, and the one `--explain` shows. Pure.
-import type { ClassifyContext } from "../classify/classify.js";
+import type { CommandFacts } from "../classify/classify.js";
 import { readContext } from "../classify/context.js";
 import { fillCommand } from "../classify/template.js";
 import type { ToolRules } from "../rules/compile.js";
@@ -9,7 +9,7 @@ import type { Invocation } from "../types.js";
 /** The tool file's refresh_command with its {placeholders} filled from the command's flags and env. */
 export function toolRefreshCommand(
   toolSet: ToolRules,
-  context: ClassifyContext,
+  context: CommandFacts,
 ): string | undefined {
   if (!toolSet.refreshCommand) return undefined;
   return fillCommand(toolSet.refreshCommand, {
@@ -26,7 +26,7 @@ export function toolRefreshCommand(
 export function proactiveCommandOf(
   invocation: Invocation,
   toolSet: ToolRules,
-  context: ClassifyContext,
+  context: CommandFacts,
 ): { command: string; source: string } | undefined {
   // The caller marked their command as needing a person (--reauth-interactive): never unattended.
   if (invocation.reauthCommand && invocation.reauthInteractive)

@@ -19,7 +19,7 @@ import { commandName, mergeRuleFiles, selectRules } from "../rules/select.js";
 import type { ExitCodeProfile } from "../codes.js";
 import type { ToolRules } from "../rules/compile.js";
 import type { OutputText } from "../types.js";
-import type { VerbContext } from "./index.js";
+import type { VerbIO } from "./index.js";
 
 export interface ClassifyRequest {
   tool?: string;
@@ -33,7 +33,7 @@ export interface ClassifyRequest {
 /** `authwrap classify`: the envelope the wrapper would emit for this captured output. */
 export async function classifyCaptured(
   request: ClassifyRequest,
-  context: VerbContext,
+  context: VerbIO,
 ): Promise<number> {
   const rules = mergeRuleFiles(await loadRules(context.sources));
   const { envelope, exitCode } = envelopeForCaptured(
@@ -65,7 +65,7 @@ export interface CapturedOutput {
 export function envelopeForCaptured(
   rules: ToolRules[],
   output: CapturedOutput,
-  context: Pick<VerbContext, "env" | "redact">,
+  context: Pick<VerbIO, "env" | "redact">,
 ): EnvelopeResult {
   const command = output.command ?? output.tool ?? "command";
   const { tool, sets } = selectRules(rules, command, output.tool);

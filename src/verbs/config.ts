@@ -11,7 +11,7 @@ import { resolveConfig, type ConfigDefault } from "../config/resolve.js";
 import { loadRulesFor } from "../rules/load.js";
 import { unwrapCommand } from "../rules/unwrap.js";
 import { visible } from "../output/terminal.js";
-import type { VerbContext } from "./index.js";
+import type { VerbIO } from "./index.js";
 
 export const CONFIG_HELP = `authwrap config [--json] [OPTIONS] [-- COMMAND [ARGS...]]
 
@@ -32,7 +32,7 @@ interface Row {
 
 export async function runConfigVerb(
   argv: string[],
-  context: VerbContext,
+  context: VerbIO,
 ): Promise<number> {
   const dash = argv.indexOf("--");
   const before = dash === -1 ? argv : argv.slice(0, dash);
@@ -60,7 +60,7 @@ export async function runConfigVerb(
     const parsed = parseInvocation(
       [...options, "--", ...command],
       context.env,
-      context.reauthContext,
+      context.callerKind,
       [],
     );
     if (parsed.kind !== "wrap")
@@ -84,7 +84,7 @@ export async function runConfigVerb(
     parseInvocation(
       [...options, "--", ...command],
       context.env,
-      context.reauthContext,
+      context.callerKind,
       defaults,
     );
   } else {
@@ -96,7 +96,7 @@ export async function runConfigVerb(
     parseInvocation(
       [...options, "--", "true"],
       context.env,
-      context.reauthContext,
+      context.callerKind,
       defaults,
     );
   }

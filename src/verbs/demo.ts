@@ -2,9 +2,9 @@
 // the package so it runs after `npm install -g` as well as from a clone.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { VerbContext } from "./index.js";
+import type { VerbIO } from "./index.js";
 
-export function runDemo(context: VerbContext): Promise<number> {
+export function runDemo(context: VerbIO): Promise<number> {
   // dist/verbs/demo.js and src/verbs/demo.ts both sit two folders below the package root.
   const script = fileURLToPath(
     new URL("../../fixtures/demo/run.sh", import.meta.url),

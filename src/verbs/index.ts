@@ -7,9 +7,10 @@ import type { Redactor } from "../output/redact.js";
 import type { RuleSources } from "../rules/load.js";
 import type { VerbName } from "../cli.js";
 import { EXIT_CODE_PROFILES, type ExitCodeProfile } from "../codes.js";
-import type { ReauthContext } from "../reauth/command.js";
+import type { CallerKind } from "../reauth/command.js";
 
-export interface VerbContext {
+/** What a verb gets from main.ts: its streams, env and rule sources. */
+export interface VerbIO {
   sources: RuleSources;
   stateDir: string;
   /** Read only by `authwrap mcp` (the JSON-RPC stream). */
@@ -20,7 +21,7 @@ export interface VerbContext {
   redact: Redactor;
   /** For `config`: where a project's config is looked for, and who runs (the timeouts' default). */
   cwd?: string;
-  reauthContext?: ReauthContext;
+  callerKind?: CallerKind;
   /** --json given before the verb. */
   json?: boolean;
 }
@@ -28,7 +29,7 @@ export interface VerbContext {
 export async function runVerb(
   verb: VerbName,
   argv: string[],
-  verbContext: VerbContext,
+  verbContext: VerbIO,
 ): Promise<number> {
   if (verb === "config") {
     // Its own argv: authwrap's options and a command after --, which yargs would read as its own.

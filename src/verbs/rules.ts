@@ -4,13 +4,13 @@ import { compileRuleFile } from "../rules/compile.js";
 import { checkExamples } from "../rules/examples.js";
 import { listRuleFiles, loadRules, readRuleFile } from "../rules/load.js";
 import { mergeRuleFiles } from "../rules/select.js";
-import type { VerbContext } from "./index.js";
+import type { VerbIO } from "./index.js";
 
 export async function runRulesVerb(
   action: string,
   paths: string[],
   json: boolean,
-  context: VerbContext,
+  context: VerbIO,
 ): Promise<number> {
   if (action === "validate") return validateFiles(paths, context);
   const files = paths.flatMap((path) => listRuleFiles(path, true));
@@ -42,7 +42,7 @@ export async function runRulesVerb(
 function listRules(
   merged: Awaited<ReturnType<typeof mergeRuleFiles>>,
   json: boolean,
-  context: VerbContext,
+  context: VerbIO,
 ): number {
   const rows = merged.flatMap((set) =>
     set.rules.map((rule) => ({
@@ -64,7 +64,7 @@ function listRules(
 /** Validates each file on its own, so one bad file does not hide the errors of the next. */
 async function validateFiles(
   paths: string[],
-  context: VerbContext,
+  context: VerbIO,
 ): Promise<number> {
   const targets =
     paths.length > 0

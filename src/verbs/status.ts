@@ -9,7 +9,7 @@ import { toolRefreshCommand } from "../reauth/proactive.js";
 import { visible } from "../output/terminal.js";
 import { loadRules } from "../rules/load.js";
 import { selectRules } from "../rules/select.js";
-import type { VerbContext } from "./index.js";
+import type { VerbIO } from "./index.js";
 
 export interface StatusOptions {
   tools: string[];
@@ -30,7 +30,7 @@ interface ToolStatus {
 
 export async function showStatus(
   options: StatusOptions,
-  context: VerbContext,
+  context: VerbIO,
 ): Promise<number> {
   const started = performance.now();
   const rules = await loadRules(context.sources);

@@ -2,12 +2,12 @@ import { resolve } from "node:path";
 import { AuthwrapError } from "../errors.js";
 import { listRuleFiles, readRuleFile } from "../rules/load.js";
 import { trustFile } from "../reauth/trust.js";
-import type { VerbContext } from "./index.js";
+import type { VerbIO } from "./index.js";
 
 /** `authwrap trust [PATH...]`: validate each file, then record its content as trusted. */
 export async function trustRuleFiles(
   paths: string[],
-  context: VerbContext,
+  context: VerbIO,
 ): Promise<number> {
   const targets =
     paths.length > 0
