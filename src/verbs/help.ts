@@ -12,8 +12,8 @@ Usage:
   authwrap config [--json] [OPTIONS] [-- <command> [args...]]
   authwrap completion bash | zsh | fish
   authwrap alias [--shell bash|zsh|fish] TOOL...
-  authwrap mcp                      an MCP server on stdio with the run_cli tool (README "For agents")
   authwrap status [TOOL...] [--min-ttl 15m] [--json]
+  authwrap mcp             an MCP server on stdio with the run_cli tool (README "For agents")
   authwrap demo            the built-in demo: an expiry re-authenticated once, then a denial
 
 Runs <command>, classifies what it printed and its exit code with the rule files, and on an
