@@ -548,15 +548,15 @@ describe("createRedactor", () => {
 
   it("leaves the paths of variables that say where a secret is kept (…_FILE, …_PATH, …_DIR): a re-auth command names them", () => {
     const redact = createRedactor({
-      AWS_SHARED_CREDENTIALS_FILE: "/home/dev/.aws/credentials",
+      AWS_SHARED_CREDENTIALS_FILE: "<home>/.aws/credentials",
       KUBE_TOKEN_FILE: "/run/kube-token",
       VAULT_TOKEN: "hvs.opaque-value-1",
     });
     expect(
       redact(
-        "fake-login /home/dev/.aws/credentials /run/kube-token hvs.opaque-value-1",
+        "fake-login <home>/.aws/credentials /run/kube-token hvs.opaque-value-1",
       ),
-    ).toBe("fake-login /home/dev/.aws/credentials /run/kube-token [REDACTED]");
+    ).toBe("fake-login <home>/.aws/credentials /run/kube-token [REDACTED]");
   });
 
   it("masks an 8-character secret, longest value first, and never authwrap's own settings", () => {

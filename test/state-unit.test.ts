@@ -59,11 +59,11 @@ const LOCK = { waitMs: 0, staleMs: 60_000 };
 
 describe("the state folder", () => {
   it("is under XDG_STATE_HOME, else ~/.local/state", () => {
-    expect(stateDirOf({ XDG_STATE_HOME: "/x/state", HOME: "/home/u" })).toBe(
+    expect(stateDirOf({ XDG_STATE_HOME: "/x/state", HOME: "<home>" })).toBe(
       "/x/state/authwrap",
     );
-    expect(stateDirOf({ XDG_STATE_HOME: "", HOME: "/home/u" })).toBe(
-      "/home/u/.local/state/authwrap",
+    expect(stateDirOf({ XDG_STATE_HOME: "", HOME: "<home>" })).toBe(
+      "<home>/.local/state/authwrap",
     );
   });
 
