@@ -108,7 +108,8 @@ describe("at a terminal the command sees a terminal", () => {
   it("a window resize reaches the command (SIGWINCH, then the new size)", async () => {
     const sandbox = createSandbox();
     const ready = join(sandbox.dir, "ready");
-    const child = `python3 -c 'import os, signal, sys; signal.signal(signal.SIGWINCH, lambda *a: (print("resized", os.get_terminal_size().columns, os.get_terminal_size().lines), sys.exit(0))); print("size", os.get_terminal_size().columns, os.get_terminal_size().lines, flush=True); open("${ready}", "w").close(); signal.pause()'`;
+    // stty may set the columns and the rows one at a time (two SIGWINCHs): the command waits for the final size.
+    const child = `python3 -c 'import os, signal, sys; signal.signal(signal.SIGWINCH, lambda *a: tuple(os.get_terminal_size()) == (123, 45) and (print("resized 123 45"), sys.exit(0))); print("size", os.get_terminal_size().columns, os.get_terminal_size().lines, flush=True); open("${ready}", "w").close(); [signal.pause() for _ in iter(int, 1)]'`;
     const out = await finish(
       inTerminal(
         // The resize comes from a background job, as from the terminal's window: authwrap stays in the foreground.
