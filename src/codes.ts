@@ -52,6 +52,9 @@ export const COMMAND_CODES = [
   "COMMAND_SIGNALED",
 ] as const;
 
+/** Decided around the re-auth, not by a rule: the re-auth logged in as someone else (reauth/identity.ts). */
+export const REAUTH_CODES = ["IDENTITY_CHANGED"] as const;
+
 /** authwrap's own faults (errors.ts), and authwrap itself being stopped by a signal. */
 export const FAULT_CODES = [
   "USAGE_ERROR",
@@ -69,6 +72,7 @@ export const ERROR_CODES = [
   ...AUTH_CODES,
   ...OTHER_CODES,
   ...COMMAND_CODES,
+  ...REAUTH_CODES,
   ...FAULT_CODES,
   INTERRUPTED_CODE,
 ] as const;
@@ -77,6 +81,7 @@ export type AuthCode = (typeof AUTH_CODES)[number];
 export type OtherCode = (typeof OTHER_CODES)[number];
 export type VerdictCode = AuthCode | OtherCode;
 export type CommandCode = (typeof COMMAND_CODES)[number];
+export type ReauthCode = (typeof REAUTH_CODES)[number];
 export type FaultCode = (typeof FAULT_CODES)[number];
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -155,6 +160,11 @@ export const CODE_TABLE: { readonly [C in ErrorCode]: CodeInfo } = {
   COMMAND_SIGNALED: {
     exit: "signal",
     meaning: "the command was killed by a signal (meta.signal)",
+  },
+  IDENTITY_CHANGED: {
+    exit: 8,
+    meaning:
+      "the re-auth logged in as a different identity (account, role, user) than before it; the command was not run again. error.message names both",
   },
   USAGE_ERROR: { exit: 2, meaning: "a bad option or argument to authwrap" },
   INVALID_RULES: {

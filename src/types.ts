@@ -10,6 +10,7 @@ import type {
   CommandCode,
   EvidenceKind,
   ExitCodeProfile,
+  ReauthCode,
   VerdictCode,
 } from "./codes.js";
 
@@ -97,7 +98,7 @@ export interface VerdictFields {
 
 export interface Verdict extends VerdictFields {
   /** A rule's code, or (classify/process.ts) the command's own failure to start or to live. */
-  code: VerdictCode | CommandCode;
+  code: VerdictCode | CommandCode | ReauthCode;
   /** `file#rule-id` of the rule that matched; absent when no rule matched. */
   rule?: string;
   /** The text (or JSON value) the rule matched on, for --verbose. */

@@ -5,7 +5,8 @@ import pRetry from "p-retry";
 import { classifyAttempt, type CommandFacts } from "./classify/classify.js";
 import { processVerdict } from "./classify/process.js";
 import { isSeenStale } from "./credential/stamp.js";
-import { proactiveCommandOf } from "./reauth/proactive.js";
+import { proactiveCommandOf, toolIdentityCommand } from "./reauth/proactive.js";
+import type { IdentityChange, IdentityGuard } from "./reauth/identity.js";
 import type { ReauthRequest } from "./reauth/once.js";
 import { STDOUT_HOLD_LIMIT } from "./run/holdback.js";
 import type { CallerKind } from "./reauth/command.js";
@@ -109,9 +110,40 @@ export async function wrapCommand(
     log: io.log,
   });
   let probed: CredentialInfo | undefined;
+  // Same identity after the re-auth (item 4 of the credential stage): only where the tool's file declares a who-am-I.
+  const guardIdentity = async (): Promise<IdentityGuard | undefined> => {
+    const toolSet = toolSetOf();
+    const probe = toolSet?.identity;
+    if (!toolSet || !probe) return undefined;
+    if (
+      probe.origin === "project" &&
+      !(await isTrustedFile(io.stateDir, probe.source, probe.sourceHash))
+    ) {
+      io.log(
+        `identity: not checked; ${probe.source} is a project file not yet trusted`,
+      );
+      return undefined;
+    }
+    const command = toolIdentityCommand(toolSet, context!);
+    if (!command) return undefined;
+    const identity = await import("./reauth/identity.js");
+    return identity.guardIdentity(
+      {
+        tool: toolSet.tool,
+        probe,
+        command,
+        env: context!.env,
+        stateDir: io.stateDir,
+        redact: io.redact,
+      },
+      io.log,
+    );
+  };
+  let identityChange: IdentityChange | undefined;
   const reauthenticate = async (
     request: ReauthCall,
     why: string | undefined,
+    identity?: IdentityGuard,
   ): Promise<ReauthResult> => {
     // At a terminal, a person sees why authwrap is logging in, and when it is done (output/notices).
     const reauthEnded = io.notices?.reauthStarting(why, request.command);
@@ -131,6 +163,7 @@ export async function wrapCommand(
       force: invocation.forceReauth,
       signal: io.signal,
       abort: io.abort,
+      beforeRun: identity && (() => identity.before()),
     });
     reauthEnded?.();
     io.log(
@@ -255,9 +288,11 @@ export async function wrapCommand(
       } else if (!SILENT_SKIPS.has(plan.skip)) warnings.push(plan.message);
       return verdict;
     }
+    const identity = await guardIdentity();
     reauth = await reauthenticate(
       { ...plan.run, since: attempt.startedAt },
       verdict.message,
+      identity,
     );
     const { isReauthSuccess, describeReauthFailure } =
       await import("./reauth/once.js");
@@ -265,6 +300,9 @@ export async function wrapCommand(
       warnings.push(describeReauthFailure(reauth, invocation.reauthTimeoutMs));
       return verdict;
     }
+    identityChange = await identity?.after(warnings);
+    if (identityChange)
+      return identityChangedVerdict(identityChange, verdict, pick().tool);
     if ("skip" in plan.retry) {
       warnings.push(plan.retry.message);
       return verdict;
@@ -301,11 +339,13 @@ export async function wrapCommand(
     );
     if (found) probed = describeCredential(found);
     if (lifetime?.due) {
+      const identity = await guardIdentity();
       // Under the same lock as any re-auth: of many callers at once one renews, the others find it renewed.
       reauth = {
         ...(await reauthenticate(
           { ...proactive, interactive: false, since },
           `${pick().tool}: the credential is about to expire (${lifetime.reason})`,
+          identity,
         )),
         reason: "proactive",
       };
@@ -315,6 +355,20 @@ export async function wrapCommand(
         warnings.push(
           describeReauthFailure(reauth, invocation.reauthTimeoutMs),
         );
+      else identityChange = await identity?.after(warnings);
+      if (identityChange) {
+        // Renewed as someone else before the command ran: it does not run at all.
+        tape?.close();
+        return {
+          tool: pick().tool,
+          attempts,
+          verdict: identityChangedVerdict(identityChange, null, pick().tool),
+          reauth,
+          warnings,
+          durationMs: now() - started,
+          credential: probed,
+        };
+      }
     }
   }
 
@@ -392,6 +446,24 @@ function isCredentialVerdict(verdict: Verdict): boolean {
   return (
     verdict.code === "CREDENTIALS_EXPIRED" || verdict.code === "UNAUTHENTICATED"
   );
+}
+
+/** The re-auth logged in as someone else: no retry (or, after a proactive one, no first attempt). */
+function identityChangedVerdict(
+  change: IdentityChange,
+  refused: Verdict | null,
+  tool: string,
+): Verdict {
+  return {
+    code: "IDENTITY_CHANGED",
+    message: `${tool}: the re-auth logged in as ${change.after.shown}, not ${change.before.shown} as before; the command was not run as the new identity. Log in as ${change.before.shown}, or run the command again to go on as ${change.after.shown}`,
+    hint: refused?.hint,
+    credential: refused?.credential,
+    evidenceTrail: refused?.evidenceTrail,
+    retryable: false,
+    ambiguous: false,
+    warnings: [],
+  };
 }
 
 /** A command the caller named with --reauth (or AUTHWRAP_REAUTH) is what renews the credential: say so. */

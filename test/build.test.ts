@@ -67,6 +67,7 @@ describe("dist/main.cjs, the hot path", () => {
       "./output/ci.js",
       "./output/color.js",
       "./reauth/explain.js",
+      "./reauth/identity.js",
       "./reauth/once.js",
       "./reauth/plan.js",
       "./reauth/trust.js",

@@ -64,6 +64,11 @@ function fingerprintOf(
     .slice(0, 32);
 }
 
+/** The state folder's salt for fingerprints (also of identities, reauth/identity.ts); created on first need. */
+export function stateSalt(dir: string): string {
+  return readSalt(dir) ?? createSalt(dir);
+}
+
 function readSalt(dir: string): string | undefined {
   const salt = readJsonFile<{ salt?: unknown }>(
     join(dir, "credential-salt.json"),

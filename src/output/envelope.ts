@@ -7,6 +7,7 @@ import { baseError, describeFailure } from "./failure.js";
 import { decodeData } from "./data.js";
 import { exitCodeFor, signalToNumber } from "./exit.js";
 import { processVerdict } from "../classify/process.js";
+import { notRunAttempt } from "../run/captured.js";
 import { INTERRUPTED_CODE, type ExitCodeProfile } from "../codes.js";
 import type { CredentialInfo, Outcome, Verdict } from "../types.js";
 
@@ -64,8 +65,13 @@ export function buildEnvelope(
 ): EnvelopeResult {
   const last = outcome.attempts.at(-1);
   // The wrapper's verdict already covers these; an Outcome built elsewhere may not.
-  const verdict = last ? (processVerdict(last) ?? outcome.verdict) : null;
-  const error = last && verdict ? describeFailure(last, verdict, redact) : null;
+  // No attempt at all: a proactive re-auth logged in as someone else, and the command never ran.
+  const verdict = last
+    ? (processVerdict(last) ?? outcome.verdict)
+    : outcome.verdict;
+  const error = verdict
+    ? describeFailure(last ?? notRunAttempt(), verdict, redact)
+    : null;
   const signalNumber = last?.signal ? signalToNumber(last.signal) : null;
   // authwrap itself was stopped by a signal during the re-auth: it exits the way a killed process would.
   const stoppedBy = outcome.reauth?.interrupted

@@ -74,6 +74,9 @@ function fixOf(error: EnvelopeError): {
   fix_command: string | null;
   fix_required: boolean;
 } {
+  // Logged in as someone else: a person must say which identity is meant.
+  if (error.code === "IDENTITY_CHANGED")
+    return { fix_command: error.hint, fix_required: true };
   if (!isAuthCode(error.code))
     return { fix_command: null, fix_required: false };
   const command =

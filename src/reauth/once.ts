@@ -51,6 +51,8 @@ export interface ReauthRequest {
   signal?: AbortSignal;
   /** The library's stop: ends a running re-auth (the CLI uses process signal handlers). */
   abort?: AbortSignal;
+  /** Runs under the lock just before the command, only when this process runs it (the identity check). */
+  beforeRun?: () => Promise<void>;
 }
 
 export async function reauthOnce(
@@ -147,6 +149,9 @@ async function underLock(
       gate.message,
       gate.skip,
     );
+  if (request.signal?.aborted)
+    return interruptedBefore(command, request.signal, "before it could start");
+  await request.beforeRun?.();
   if (request.signal?.aborted)
     return interruptedBefore(command, request.signal, "before it could start");
   // On a stop signal runReauth stops the re-auth's whole process group itself, then returns.

@@ -19,6 +19,19 @@ export function toolRefreshCommand(
   });
 }
 
+/** The tool file's who-am-I (identity.command), filled the same way. */
+export function toolIdentityCommand(
+  toolSet: ToolRules,
+  context: CommandFacts,
+): string | undefined {
+  if (!toolSet.identity) return undefined;
+  return fillCommand(toolSet.identity.command, {
+    ...readContext(toolSet, context),
+    tool: context.tool,
+    command: context.command,
+  });
+}
+
 /**
  * The re-auth a proactive refresh may run unattended: the caller's (--reauth, AUTHWRAP_REAUTH), or
  * the tool file's own when it needs no person and does not come from a project folder.

@@ -83,8 +83,18 @@ export interface ToolRules {
   envVars: string[];
   /** Where the credential can be read (src/credential/); read only when a verdict or a proactive check needs it. */
   probes: ProbeSpec[];
+  /** Who-am-I, run around a re-auth (reauth/identity.ts); where it came from, for trust. */
+  identity?: IdentityProbe;
   context: NonNullable<RuleFile["context"]>;
   rules: CompiledRule[];
+}
+
+export interface IdentityProbe {
+  command: string;
+  match?: RegExp;
+  source: string;
+  sourceHash?: string;
+  origin: RuleOrigin;
 }
 
 export function compileRuleFile(
@@ -113,6 +123,7 @@ export function compileRuleFile(
   for (const [field, template] of [
     ["refresh_command", file.refresh_command],
     ["hint", file.hint],
+    ["identity.command", file.identity?.command],
   ] as const) {
     if (template)
       checkPlaceholders(template, contextNames, new Set(), {
@@ -164,6 +175,20 @@ export function compileRuleFile(
     hint: file.hint,
     envVars: file.env_vars ?? [],
     probes: file.probes ?? [],
+    identity: file.identity && {
+      command: file.identity.command,
+      match:
+        file.identity.match === undefined
+          ? undefined
+          : buildRegExp(file.identity.match, "", {
+              file: source,
+              rule: "(file)",
+              field: "identity.match",
+            }),
+      source,
+      sourceHash: info.sha256,
+      origin: info.origin,
+    },
     context: file.context ?? {},
     rules,
   };

@@ -287,6 +287,25 @@ export const ruleFileSchema = z.strictObject({
   context: z
     .record(z.string().regex(/^[a-z_][a-z0-9_]*$/), contextVar)
     .optional(),
+  identity: z
+    .strictObject({
+      command: z
+        .string()
+        .min(1)
+        .describe(
+          "Prints who the credential belongs to (one line); run without stdin before and after a re-auth, {placeholders} from context, shell-quoted",
+        ),
+      match: z
+        .string()
+        .optional()
+        .describe(
+          "The part of that line that is the identity: the first group, else the whole match (an ARN without its session name)",
+        ),
+    })
+    .optional()
+    .describe(
+      "A cheap who-am-I: a re-auth that switches to another identity refuses the retry (IDENTITY_CHANGED)",
+    ),
   probes: z
     .array(probe)
     .optional()

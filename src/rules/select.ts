@@ -124,6 +124,7 @@ function layer(base: ToolRules, file: ToolRules): ToolRules {
     hint: file.hint ?? base.hint,
     envVars: file.envVars.length > 0 ? file.envVars : base.envVars,
     probes: file.probes.length > 0 ? file.probes : base.probes,
+    identity: file.identity ?? base.identity,
     context: fromProject
       ? { ...file.context, ...base.context }
       : { ...base.context, ...file.context },

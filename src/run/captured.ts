@@ -50,3 +50,8 @@ export function notStartedAttempt(
     interrupted: null,
   };
 }
+
+/** The command was not run (a proactive re-auth refused it): no output, no exit code. */
+export function notRunAttempt(): Attempt {
+  return { ...notStartedAttempt("", 0, Date.now()), spawnError: null };
+}
