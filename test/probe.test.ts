@@ -1,5 +1,6 @@
 // The credential probes (src/credential/) over real files built at test time: what each source
 // yields, and that one it cannot read yields nothing and says why.
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -311,6 +312,133 @@ describe("az, gcloud, tokens", () => {
       notBefore: 6_000,
     });
     expect(readJwtTimes("ghp_opaque")).toBeUndefined();
+  });
+});
+
+describe("curl", () => {
+  const curl = [{ kind: "curl_auth" }] as ProbeSpec[];
+  const exp = seconds(Date.now() + HOUR);
+  const token = jwt({ exp, iat: exp - 3600 });
+
+  it("an Authorization header on the command line, attached or not; its JWT's times; the source is the flag", async () => {
+    for (const args of [
+      ["-sS", "-H", `Authorization: Bearer ${token}`, "https://api.test/x"],
+      [`-HAuthorization: Bearer ${token}`, "https://api.test/x"],
+      ["--header", `authorization:Bearer ${token}`, "https://api.test/x"],
+    ]) {
+      const { found } = await probe(curl, {}, args);
+      expect(found, args.join(" ")).toMatchObject({
+        kind: "curl_auth",
+        expiresAt: exp * 1000,
+        secret: token,
+      });
+      expect(found!.source).toMatch(/^curl (-H|--header) argument$/);
+    }
+  });
+
+  it("--oauth2-bearer and -u; the last credential wins, as curl's last header does", async () => {
+    const bearer = await probe(curl, {}, ["--oauth2-bearer", token, "u"]);
+    expect(bearer.found).toMatchObject({
+      source: "curl --oauth2-bearer argument",
+      expiresAt: exp * 1000,
+    });
+    const basic = await probe(curl, {}, [
+      "-H",
+      `Authorization: Bearer ${token}`,
+      "-u",
+      "dev:pw",
+      "u",
+    ]);
+    expect(basic.found).toMatchObject({
+      source: "curl -u argument",
+      secret: "dev:pw",
+    });
+    expect(basic.found!.expiresAt).toBeUndefined();
+  });
+
+  it("-H @file: the Authorization line among others; the source is the path", async () => {
+    const dir = home({
+      "h.txt": `Accept: */*\r\nAuthorization: Bearer ${token}\r\nX-A: 1\r\n`,
+    });
+    const { found } = await probe(curl, {}, [
+      "-H",
+      `@${join(dir, "h.txt")}`,
+      "u",
+    ]);
+    expect(found).toMatchObject({
+      source: join(dir, "h.txt"),
+      expiresAt: exp * 1000,
+    });
+  });
+
+  it("-H @- (curl's stdin), a named pipe, a missing file, no credential: nothing, says why, never waits", async () => {
+    const dir = home({});
+    const fifo = join(dir, "fifo");
+    spawnSync("mkfifo", [fifo]);
+    const stdin = await probe(curl, {}, ["-H", "@-", "u"]);
+    expect(stdin.found).toBeUndefined();
+    expect(stdin.log[0]).toMatch(/stdin \(-H @-\); not read/);
+    const pipe = await probe(curl, {}, ["-H", `@${fifo}`, "u"]);
+    expect(pipe.found).toBeUndefined();
+    expect(pipe.log[0]).toMatch(/not a regular file/);
+    const missing = await probe(curl, {}, ["-H", `@${join(dir, "nope")}`, "u"]);
+    expect(missing.log[0]).toMatch(/nope/);
+    const none = await probe(curl, {}, ["-sS", "https://api.test/x"]);
+    expect(none.found).toBeUndefined();
+    expect(none.log).toEqual([
+      "credential: no Authorization header, --oauth2-bearer or -u on curl's command line",
+    ]);
+  });
+});
+
+describe("gh", () => {
+  const gh = [{ kind: "gh_token" }] as ProbeSpec[];
+  const hosts = (text: string) => home({ "gh/hosts.yml": text });
+
+  it("github.com: GH_TOKEN, then GITHUB_TOKEN, then hosts.yml; another host: GH_ENTERPRISE_TOKEN, never GH_TOKEN", async () => {
+    const dir = hosts(
+      "github.com:\n    oauth_token: gho_stored\n    user: dev\nghe.corp.test:\n    oauth_token: gho_corp\n",
+    );
+    const env = { GH_CONFIG_DIR: join(dir, "gh") };
+    expect(
+      (await probe(gh, { ...env, GH_TOKEN: "ghp_a", GITHUB_TOKEN: "ghp_b" }))
+        .found,
+    ).toMatchObject({ source: "GH_TOKEN", secret: "ghp_a" });
+    expect(
+      (await probe(gh, { ...env, GITHUB_TOKEN: "ghp_b" })).found,
+    ).toMatchObject({ source: "GITHUB_TOKEN" });
+    expect((await probe(gh, env)).found).toMatchObject({
+      kind: "gh_hosts",
+      source: `${join(dir, "gh", "hosts.yml")} (github.com)`,
+      secret: "gho_stored",
+    });
+    const corp = await probe(gh, { ...env, GH_TOKEN: "ghp_a" }, [
+      "api",
+      "--hostname",
+      "ghe.corp.test",
+      "user",
+    ]);
+    expect(corp.found).toMatchObject({ secret: "gho_corp" });
+    expect(
+      (
+        await probe(gh, {
+          ...env,
+          GH_HOST: "ghe.corp.test",
+          GH_ENTERPRISE_TOKEN: "ghp_e",
+        })
+      ).found,
+    ).toMatchObject({ source: "GH_ENTERPRISE_TOKEN" });
+  });
+
+  it("a token in the system keyring (hosts.yml names only the user): nothing, and says so", async () => {
+    const dir = hosts(
+      "github.com:\n    git_protocol: https\n    users:\n        dev:\n    user: dev\n",
+    );
+    const { found, log } = await probe(gh, { GH_CONFIG_DIR: join(dir, "gh") });
+    expect(found).toBeUndefined();
+    expect(log[0]).toMatch(
+      /no oauth_token for github.com \(gh keeps it in the system keyring\)/,
+    );
   });
 });
 

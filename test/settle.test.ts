@@ -6,6 +6,7 @@
 import { spawnSync } from "node:child_process";
 import {
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
@@ -245,6 +246,112 @@ describe.skipIf(!installed && !REQUIRED)(
       expect(logins()).toBe(1);
     }, 180_000);
 
+    // The same three paths with real curl against the same API server: the token sits in a
+    // header file (`-H @file`), read by the curl file's curl_auth probe; the re-auth rewrites it.
+    const headers = join(dir, "curl-headers");
+    const curl = (options: string[]) =>
+      runAuthwrap(
+        [
+          "--json",
+          ...options,
+          "--",
+          "curl",
+          "-sS",
+          "--fail-with-body",
+          "--cacert",
+          cert,
+          "-H",
+          `@${headers}`,
+          `${endpoint}/api/v1/namespaces/default/pods`,
+        ],
+        { dir, env, demoHome: dir, refreshCount: () => 0 },
+      );
+    const freshHeader = (token: string) => {
+      fresh("unused");
+      writeFileSync(
+        headers,
+        `Accept: application/json\nAuthorization: Bearer ${token}\n`,
+      );
+    };
+    const renewHeader = (from: string, to: string) =>
+      `fake-login ${headers} ${from} ${to}`;
+
+    it("curl (a): the bearer JWT in its -H @file has expired → CREDENTIALS_EXPIRED with its expires_at; the re-auth renews the file, the retry succeeds", async () => {
+      const exp = now() - HOUR_S;
+      const expired = jwt({ sub: "valid-curl", iat: exp - HOUR_S, exp });
+      freshHeader(expired);
+      const refused = await curl(["--no-reauth"]);
+      const envelope = parseEnvelope(refused.stdout);
+      expect(refused.exitCode, String(refused.stderr)).toBe(10);
+      expect(envelope.error).toMatchObject({
+        code: "CREDENTIALS_EXPIRED",
+        expires_at: new Date(exp * 1000).toISOString().replace(".000Z", "Z"),
+      });
+      expect(envelope.meta.credential).toMatchObject({
+        kind: "curl_auth",
+        source: headers,
+      });
+      const renewed = await curl([
+        "--no-proactive",
+        "--reauth",
+        renewHeader(expired, tokenAt(0, "valid-curl")),
+      ]);
+      expect(renewed.exitCode, String(renewed.stderr)).toBe(0);
+      expect(parseEnvelope(renewed.stdout).meta).toMatchObject({
+        attempts: 2,
+        reauth: { exit_code: 0 },
+      });
+      expect(logins()).toBe(1);
+    }, 60_000);
+
+    it("curl (b): an opaque token seen working, now refused → expiry (inferred) → re-auth + retry", async () => {
+      freshHeader("valid-curl-b1");
+      expect((await curl(["--no-reauth"])).exitCode).toBe(0);
+      writeFileSync(revoked, "valid-curl-b1\n");
+      const refused = await curl(["--no-reauth"]);
+      expect(refused.exitCode).toBe(10);
+      expect(parseEnvelope(refused.stdout).meta).toMatchObject({
+        inferred: true,
+        ambiguous: false,
+      });
+      const renewed = await curl([
+        "--reauth",
+        renewHeader("valid-curl-b1", "valid-curl-b2"),
+      ]);
+      expect(renewed.exitCode, String(renewed.stderr)).toBe(0);
+      expect(logins()).toBe(1);
+      for (const name of readdirSync(join(dir, "state", "authwrap")))
+        expect(
+          readFileSync(join(dir, "state", "authwrap", name), "utf8"),
+        ).not.toContain("curl-b");
+    }, 60_000);
+
+    it("curl (c): a token never seen working → exit 8, ambiguous, no re-auth", async () => {
+      freshHeader("bogus-curl1");
+      const result = await curl(["--reauth", renewHeader("bogus", "valid")]);
+      const envelope = parseEnvelope(result.stdout);
+      expect(result.exitCode).toBe(8);
+      expect(envelope.meta).toMatchObject({ ambiguous: true, reauth: null });
+      expect(envelope.meta.evidence).toEqual([
+        `the credential in ${headers} states no expiry and was never seen to work`,
+      ]);
+      expect(logins()).toBe(0);
+    }, 60_000);
+
+    it("curl: a bearer JWT at 85% of its lifetime is renewed before the first attempt", async () => {
+      const old = tokenAt(0.85, "valid-curl");
+      freshHeader(old);
+      const result = await curl([
+        "--reauth",
+        renewHeader(old, tokenAt(0, "valid-curl")),
+      ]);
+      expect(result.exitCode, String(result.stderr)).toBe(0);
+      expect(parseEnvelope(result.stdout).meta).toMatchObject({
+        attempts: 1,
+        reauth: { reason: "proactive" },
+      });
+    }, 60_000);
+
     const authwrap = (args: string[]) =>
       runAuthwrap(args, { dir, env, demoHome: dir, refreshCount: () => 0 });
 
@@ -314,6 +421,152 @@ describe.skipIf(!installed && !REQUIRED)(
         message:
           'no re-auth command is known for this tool; pass --reauth "<command>"',
       });
+    }, 60_000);
+  },
+);
+
+// gh's tokens are opaque (no expiry to read), so of the three paths (b) and (c) apply: a token in
+// hosts.yml seen working and now answered "Bad credentials" (revoked or expired) is renewed and
+// retried; one never seen working stays ambiguous. Real gh against the fake GitHub API.
+const ghInstalled = spawnSync("sh", ["-c", "command -v gh"]).status === 0;
+describe.skipIf(!ghInstalled && !REQUIRED)(
+  "gh: the credential settles a bare Bad credentials",
+  () => {
+    const dir = mkdtempSync(join(tmpdir(), "authwrap-settle-gh-"));
+    const hosts = join(dir, "gh", "hosts.yml");
+    const revoked = join(dir, "revoked");
+    const logFile = join(dir, "login.log");
+    let env: Record<string, string> = {};
+    let stop = () => {};
+
+    beforeAll(async () => {
+      expect(ghInstalled, "gh must be installed").toBe(true);
+      const made = makeCertificate(dir);
+      const service = await startService("github", [
+        made.cert,
+        made.key,
+        revoked,
+      ]);
+      stop = service.stop;
+      env = {
+        PATH: `${FIXTURE_BIN}:${process.env.PATH}`,
+        HOME: dir,
+        XDG_STATE_HOME: join(dir, "state"),
+        XDG_CONFIG_HOME: join(dir, "config"),
+        GH_CONFIG_DIR: join(dir, "gh"),
+        SSL_CERT_FILE: made.cert,
+        HTTPS_PROXY: `http://127.0.0.1:${service.port}`,
+        GH_NO_UPDATE_NOTIFIER: "1",
+        GH_PROMPT_DISABLED: "1",
+        FAKE_LOGIN_LOG: logFile,
+        LANG: "C.UTF-8",
+      };
+    }, 60_000);
+    afterAll(() => {
+      stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    const fresh = (token: string) => {
+      rmSync(join(dir, "state"), { recursive: true, force: true });
+      rmSync(logFile, { force: true });
+      writeFileSync(revoked, "");
+      mkdirSync(join(dir, "gh"), { recursive: true });
+      writeFileSync(
+        hosts,
+        `github.test:\n    oauth_token: ${token}\n    user: dev\n    git_protocol: https\n`,
+      );
+    };
+    const logins = () =>
+      existsSync(logFile)
+        ? readFileSync(logFile, "utf8").trim().split("\n").length
+        : 0;
+    const gh = (options: string[]) =>
+      runAuthwrap(
+        [
+          "--json",
+          ...options,
+          "--",
+          "gh",
+          "api",
+          "--hostname",
+          "github.test",
+          "user",
+        ],
+        { dir, env, demoHome: dir, refreshCount: () => 0 },
+      );
+
+    it("(b) seen working, now refused → CREDENTIALS_EXPIRED (inferred) → re-auth + retry", async () => {
+      const first = "ghu_validB1aaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+      const next = "ghu_validB2aaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+      fresh(first);
+      const works = await gh(["--no-reauth"]);
+      expect(works.exitCode, String(works.stderr)).toBe(0);
+      writeFileSync(revoked, `${first}\n`);
+      const refused = await gh(["--no-reauth"]);
+      const envelope = parseEnvelope(refused.stdout);
+      expect(refused.exitCode, String(refused.stderr)).toBe(10);
+      expect(envelope.meta).toMatchObject({ inferred: true, ambiguous: false });
+      expect(envelope.meta.credential).toMatchObject({
+        kind: "gh_hosts",
+        source: `${hosts} (github.test)`,
+      });
+      const renewed = await gh([
+        "--reauth",
+        `fake-login ${hosts} ${first} ${next}`,
+      ]);
+      expect(renewed.exitCode, String(renewed.stderr)).toBe(0);
+      expect(parseEnvelope(renewed.stdout).meta).toMatchObject({
+        attempts: 2,
+      });
+      expect(logins()).toBe(1);
+      for (const name of readdirSync(join(dir, "state", "authwrap")))
+        expect(
+          readFileSync(join(dir, "state", "authwrap", name), "utf8"),
+        ).not.toMatch(/ghu_valid/);
+    }, 60_000);
+
+    it("(c) a token never seen working → exit 8, ambiguous, nothing run", async () => {
+      fresh("ghu_bogus000000000000000000000000000000");
+      const result = await gh(["--reauth", "fake-login /dev/null a b"]);
+      const envelope = parseEnvelope(result.stdout);
+      expect(result.exitCode).toBe(8);
+      expect(envelope.error?.code).toBe("UNAUTHENTICATED");
+      expect(envelope.meta).toMatchObject({ ambiguous: true, reauth: null });
+      expect(logins()).toBe(0);
+    }, 60_000);
+
+    it("the token gh sends is the one probed: for a host other than github.com, GH_ENTERPRISE_TOKEN before hosts.yml, and GH_TOKEN not at all", async () => {
+      fresh("ghu_bogus000000000000000000000000000000");
+      const token = "ghu_validE1aaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+      const withToken = {
+        ...env,
+        GH_TOKEN: "ghu_bogus111111111111111111111111111111",
+        GH_ENTERPRISE_TOKEN: token,
+      };
+      const call = (options: string[]) =>
+        runAuthwrap(
+          [
+            "--json",
+            ...options,
+            "--",
+            "gh",
+            "api",
+            "--hostname",
+            "github.test",
+            "user",
+          ],
+          { dir, env: withToken, demoHome: dir, refreshCount: () => 0 },
+        );
+      const works = await call([]);
+      expect(works.exitCode, String(works.stderr)).toBe(0);
+      writeFileSync(revoked, `${token}\n`);
+      const envelope = parseEnvelope((await call(["--no-reauth"])).stdout);
+      expect(envelope.meta.credential).toMatchObject({
+        kind: "env_token",
+        source: "GH_ENTERPRISE_TOKEN",
+      });
+      expect(envelope.meta.inferred).toBe(true);
     }, 60_000);
   },
 );

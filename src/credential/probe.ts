@@ -7,6 +7,8 @@ import {
   probeAwsSsoCache,
 } from "./aws.js";
 import { probeAzureMsalCache } from "./azure.js";
+import { probeGhToken } from "./gh.js";
+import { probeCurlAuth } from "./http.js";
 import type { FoundCredential, ProbeInput } from "./found.js";
 import { probeExecCredentialFile, probeKubeconfig } from "./kube.js";
 import {
@@ -54,5 +56,9 @@ function runProbe(
       return probeAzureMsalCache(input);
     case "gcloud_access_token_file":
       return probeGcloudTokenFile(input);
+    case "curl_auth":
+      return probeCurlAuth(input);
+    case "gh_token":
+      return probeGhToken(input);
   }
 }

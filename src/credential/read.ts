@@ -1,6 +1,6 @@
 // Bounded reads of the files a credential lives in: a regular file of at most 1 MiB, read once.
 // A probe that cannot read its source says why (for --verbose) and yields nothing.
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 
@@ -12,7 +12,8 @@ export type ReadResult = { text: string } | { error: string };
 export function readBounded(path: string): ReadResult {
   let fd: number;
   try {
-    fd = openSync(path, "r");
+    // Non-blocking: opening a FIFO (`-H @/dev/stdin`, a named pipe) must not wait for a writer.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     return { error: `${path}: ${describeErrno(error)}` };
   }

@@ -216,6 +216,16 @@ const probe = z.discriminatedUnion("kind", [
     .describe(
       "gcloud's access-token file override (CLOUDSDK_AUTH_ACCESS_TOKEN_FILE or auth/access_token_file)",
     ),
+  z
+    .strictObject({ kind: z.literal("curl_auth") })
+    .describe(
+      "curl's Authorization header (-H, also -H @file), --oauth2-bearer or -u on the command line; a JWT's exp/iat are read",
+    ),
+  z
+    .strictObject({ kind: z.literal("gh_token") })
+    .describe(
+      "The token gh sends to --hostname / GH_HOST / github.com: GH_TOKEN, GITHUB_TOKEN (github.com, *.ghe.com) or GH_ENTERPRISE_TOKEN, GITHUB_ENTERPRISE_TOKEN (other hosts), else hosts.yml (not the system keyring)",
+    ),
 ]);
 
 export const PROBE_KINDS: string[] = probe.options.map(
