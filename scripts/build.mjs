@@ -85,6 +85,24 @@ function lazyModules(entry, found) {
   };
 }
 
+/**
+ * In the CommonJS hot path, `createRequire(import.meta.url)` is the bundle's own `require`:
+ * loading node:module for it would start parts of the ES-module loader (~0.5 ms) on every call.
+ */
+const moduleShim = {
+  name: "module-shim",
+  setup(b) {
+    b.onResolve({ filter: /^node:module$/ }, () => ({
+      path: "node:module",
+      namespace: "module-shim",
+    }));
+    b.onLoad({ filter: /.*/, namespace: "module-shim" }, () => ({
+      contents: "export const createRequire = () => require;",
+      loader: "js",
+    }));
+  },
+};
+
 const done = new Set();
 // src/index.ts is the library (`import { run } from "authwrap"`); its lazy imports share the CLI's bundles.
 const queue = [HOT_PATH, join(src, "index.ts")];
@@ -98,7 +116,10 @@ while (queue.length > 0) {
     entryPoints: [entry],
     outfile: outFor(entry),
     banner,
-    plugins: [lazyModules(entry, found)],
+    plugins: [
+      lazyModules(entry, found),
+      ...(entry === HOT_PATH ? [moduleShim] : []),
+    ],
     ...(entry === HOT_PATH ? hotPath : {}),
   });
   queue.push(...found);
@@ -150,6 +171,20 @@ try {
     join(root, "classifiers"),
   );
   writeFileSync(join(dist, "builtin-rules.json"), JSON.stringify(rules));
+  // Each file's head without its rules, and whether any rule may match an exit code of 0: the
+  // hot path reads only this (a few KB) unless the command fails (rules/load.ts prepareRulesFor).
+  writeFileSync(
+    join(dist, "builtin-rules-index.json"),
+    JSON.stringify(
+      rules.map(({ source, file }) => ({
+        source,
+        file: { ...file, rules: [] },
+        exitZero: file.rules.some((rule) =>
+          [rule.when.exit_code].flat().includes(0),
+        ),
+      })),
+    ),
+  );
   writeFileSync(
     join(dist, "builtin-rules-examples.json"),
     JSON.stringify(examples),

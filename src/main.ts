@@ -176,7 +176,10 @@ async function dispatch(
     return runVerb(parsed.verb, parsed.argv, {
       sources,
       stateDir: stateDirOf(io.env),
-      stdin: io.stdin,
+      // Getters pass io's own on: process.stdin is a stream made on first read (2 ms for a file).
+      get stdin() {
+        return io.stdin;
+      },
       stdout: io.stdout,
       stderr: io.stderr,
       env: io.env,
@@ -252,7 +255,9 @@ async function dispatch(
     }
     const outcome = await wrapCommand(invocation, rules, {
       env: io.env,
-      stdin: io.stdin,
+      get stdin() {
+        return io.stdin;
+      },
       stdout: io.stdout,
       stderr: io.stderr,
       callerKind,

@@ -1,7 +1,6 @@
 // The `-- <cmd>` flow: attempt → classify → (expired) re-auth once → retry once → Outcome.
 import { now } from "./run/clock.js";
 import type { Readable, Writable } from "node:stream";
-import pRetry from "p-retry";
 import { classifyAttempt, type CommandFacts } from "./classify/classify.js";
 import { processVerdict } from "./classify/process.js";
 import { isSeenStale } from "./credential/stamp.js";
@@ -13,6 +12,7 @@ import type { CallerKind } from "./reauth/command.js";
 import type { Redactor } from "./output/redact.js";
 import type { ReauthNotices } from "./output/progress.js";
 import type { ToolRules } from "./rules/compile.js";
+import type { PreparedRules } from "./rules/load.js";
 import { commandName, selectRules } from "./rules/select.js";
 import { innerEnv, unwrapCommand } from "./rules/unwrap.js";
 import { runAttempt } from "./run/attempt.js";
@@ -51,7 +51,10 @@ export interface WrapIO {
   notices?: ReauthNotices;
 }
 
-/** Control flow only: thrown after a successful re-auth so p-retry runs the command again. */
+/** How long a command runs before its rules are compiled alongside it (see compileSoon). */
+const COMPILE_AFTER_MS = 5;
+
+/** Control flow only: thrown after a successful re-auth so the command runs again (never leaves wrap.ts). */
 class RetryAfterReauth extends Error {}
 
 export async function wrapCommand(
@@ -89,17 +92,33 @@ export async function wrapCommand(
     };
     return picked;
   };
+  const prepared = rules as Partial<PreparedRules>;
+  // A command still running after COMPILE_AFTER_MS gets its rules compiled meanwhile, on the other
+  // core; one that succeeds sooner (`true`, a cached answer) never needs them (judge below).
+  const compileSoon = () => {
+    if (!picked) setTimeout(pick, COMPILE_AFTER_MS).unref();
+  };
+  /** The tool's name without compiling the rules when they were not needed. */
+  const toolName = () =>
+    picked?.tool ??
+    (typeof rules === "function" && "tool" in rules
+      ? (prepared.tool ?? commandName(inner.command))
+      : pick().tool);
   // The credential stage (src/credential/) is loaded only when a verdict or a proactive check needs it.
   const toolSetOf = () => {
     const { tool, sets } = pick();
     return sets.find((set) => set.kind === "tool" && set.tool === tool);
   };
   const probesOf = () => toolSetOf()?.probes ?? [];
-  // A tool whose file declares no probes has nothing to check before the first attempt, so its
-  // rules can still be compiled while the command starts (rules/load.ts prepareRulesFor).
-  const mayHaveProbes =
+  // A tool whose file declares no probes, or names no re-auth that could run unattended, has
+  // nothing to check before the first attempt, so its rules can still be compiled while the
+  // command starts (rules/load.ts prepareRulesFor).
+  const mayCheckBefore =
     typeof rules !== "function" ||
-    (rules as { hasProbes?: boolean }).hasProbes !== false;
+    (prepared.hasProbes !== false &&
+      (invocation.reauthCommand
+        ? !invocation.reauthInteractive
+        : prepared.hasUnattendedRefresh !== false));
   const credentialInput = () => ({
     tool: pick().tool,
     probes: probesOf(),
@@ -196,6 +215,14 @@ export async function wrapCommand(
     // Not started, or killed: the process says what happened, no rule is asked.
     if (attempt.spawnError || attempt.signal || attempt.exitCode === null)
       return processVerdict(attempt);
+    // A success no rule can turn into a failure: the rules need not even be compiled.
+    if (attempt.exitCode === 0 && prepared.mayMatchExitZero === false) {
+      io.log(
+        `tool ${toolName()}: its rules were not needed (none matches exit 0)`,
+      );
+      io.log(`attempt ${attempts.length}: exit 0 → ok`);
+      return null;
+    }
     const verdict = classifyAttempt(
       {
         exitCode: attempt.exitCode,
@@ -227,7 +254,7 @@ export async function wrapCommand(
       abort: io.abort,
       holdStdout:
         holdFirst && attempts.length === 0 ? STDOUT_HOLD_LIMIT : undefined,
-      whileRunning: pick,
+      whileRunning: compileSoon,
       shareOutput: io.shareOutput,
       log: io.log,
       nullStdin: io.nullStdin,
@@ -325,7 +352,7 @@ export async function wrapCommand(
   const proactive =
     invocation.proactive &&
     invocation.reauthAllowed &&
-    mayHaveProbes &&
+    mayCheckBefore &&
     probesOf().length > 0
       ? proactiveCommandOf(invocation, toolSetOf()!, context!)
       : undefined;
@@ -372,12 +399,12 @@ export async function wrapCommand(
     }
   }
 
-  let verdict = await pRetry(attemptOnce, {
-    retries: 1,
-    minTimeout: 0,
-    maxTimeout: 0,
-    randomize: false,
-    shouldRetry: ({ error }) => error instanceof RetryAfterReauth,
+  // Straight-line (STYLE.md): the attempt, and after a successful re-auth the one retry, which
+  // cannot ask for another (attemptOnce returns its verdict once attempts.length > 1). Not p-retry:
+  // its clock is performance.now(), which loads perf_hooks (~1.3 ms) on every call for this one step.
+  let verdict = await attemptOnce().catch((error: unknown) => {
+    if (error instanceof RetryAfterReauth) return attemptOnce();
+    throw error;
   });
   tape?.close();
   const ran = reauth as ReauthResult | null;
@@ -393,7 +420,12 @@ export async function wrapCommand(
     ).recordIneffectiveReauth(io.stateDir, pick().tool, ran.command);
     if (unrecorded) warnings.push(unrecorded);
   }
-  if (!verdict && probesOf().length > 0 && attempts.at(-1)?.exitCode === 0) {
+  if (
+    !verdict &&
+    attempts.at(-1)?.exitCode === 0 &&
+    prepared.hasProbes !== false &&
+    probesOf().length > 0
+  ) {
     // It worked: remember this credential (its salted fingerprint) so a later bare 401 can be settled.
     const reauthRan = ran !== null && !ran.skipped && ran.exitCode === 0;
     if (reauthRan || isSeenStale(io.stateDir, pick().tool)) {
@@ -422,7 +454,7 @@ export async function wrapCommand(
     }
   }
   return {
-    tool: pick().tool,
+    tool: toolName(),
     attempts,
     verdict,
     reauth,

@@ -679,3 +679,45 @@ describe("the human line at a terminal", () => {
     expect(line).not.toMatch(/[\u001b\u0007\r\u009b]/);
   });
 });
+
+describe("a command that exits 0", () => {
+  it("with only the built-in rules (none matches exit 0): no rule is compiled or asked", async () => {
+    const sandbox = createSandbox();
+    const result = await runAuthwrap(
+      ["-v", "--", "sh", "-c", "echo 'Error: token expired' >&2; exit 0"],
+      sandbox,
+    );
+    expect(result.exitCode).toBe(0);
+    expect(String(result.stderr)).toMatch(
+      /^authwrap: tool sh: its rules were not needed \(none matches exit 0\)$/m,
+    );
+    expect(String(result.stderr)).not.toMatch(/rules\)/);
+  });
+
+  it("a user's rule that matches exit 0 still decides", async () => {
+    const sandbox = createSandbox();
+    const rules = join(sandbox.dir, "rules");
+    mkdirSync(rules, { recursive: true });
+    writeFileSync(
+      join(rules, "partial.yaml"),
+      "version: 2\ntool: partial\ncommands: [sh]\nrules:\n  - id: denied-on-success\n    code: PERMISSION_DENIED\n    when:\n      exit_code: 0\n      stderr: 'partial: denied'\n",
+    );
+    const result = await runAuthwrap(
+      [
+        "--json",
+        "--classifiers",
+        rules,
+        "--",
+        "sh",
+        "-c",
+        "echo 'partial: denied' >&2; exit 0",
+      ],
+      sandbox,
+    );
+    expect(result.exitCode).toBe(8);
+    expect(parseEnvelope(result.stdout).error).toMatchObject({
+      code: "PERMISSION_DENIED",
+      rule: `${join(rules, "partial.yaml")}#denied-on-success`,
+    });
+  });
+});

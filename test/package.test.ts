@@ -24,15 +24,7 @@ const INSTALLED_BUDGET_BYTES = 3 * 1024 * 1024;
 /** The whole prefix, whatever the package declares as dependencies (optional ones included). */
 const PREFIX_BUDGET_BYTES = 6 * 1024 * 1024;
 /** Bundled into dist/, so never installed again (the design card's packages among them). */
-const BUNDLED = [
-  "chalk",
-  "execa",
-  "p-retry",
-  "shell-quote",
-  "yaml",
-  "yargs",
-  "zod",
-];
+const BUNDLED = ["chalk", "execa", "shell-quote", "yaml", "yargs", "zod"];
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
   version: string;
   dependencies?: Record<string, string>;

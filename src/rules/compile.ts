@@ -202,13 +202,15 @@ function compileRule(
 ): CompiledRule {
   const where = { file: source, rule: rule.id };
   const groups = new Set<string>();
-  const compilePattern = (spec: PatternSpec | undefined, field: string) => {
-    if (spec === undefined) return undefined;
+  // The built-in files were checked at build time and cannot fail: their RegExps are made on first
+  // use, so a call that exits 0 (no rule is asked) makes none. A user's file fails before the run.
+  const deferred = info.origin === "builtin";
+  const noteGroups = (spec: PatternSpec | undefined) => {
+    if (spec === undefined) return;
     for (const name of namedGroups(
       typeof spec === "string" ? spec : spec.pattern,
     ))
       groups.add(name);
-    return compileSpec(spec, { ...where, field });
   };
   const jsonSpecs: JsonTestSpec[] =
     rule.when.json === undefined ? [] : [rule.when.json].flat();
@@ -222,22 +224,29 @@ function compileRule(
       rule.when.exit_code === undefined
         ? undefined
         : [rule.when.exit_code].flat(),
-    stdout: compilePattern(rule.when.stdout, "when.stdout.pattern"),
-    stderr: compilePattern(rule.when.stderr, "when.stderr.pattern"),
-    output: compilePattern(rule.when.output, "when.output.pattern"),
-    json: jsonSpecs.map((test, i) => ({
-      path: test.path,
-      stream: test.stream ?? "any",
-      equals: test.equals,
-      in: test.in,
-      pattern:
-        test.pattern === undefined
-          ? undefined
-          : buildRegExp(test.pattern, test.flags ?? "", {
-              ...where,
-              field: `when.json[${i}].pattern`,
-            }),
-    })),
+    stdout: undefined,
+    stderr: undefined,
+    output: undefined,
+    json: jsonSpecs.map((test, i) =>
+      whenUsed(
+        {
+          path: test.path,
+          stream: test.stream ?? "any",
+          equals: test.equals,
+          in: test.in,
+          pattern: undefined as RegExp | undefined,
+        },
+        "pattern",
+        () =>
+          test.pattern === undefined
+            ? undefined
+            : buildRegExp(test.pattern, test.flags ?? "", {
+                ...where,
+                field: `when.json[${i}].pattern`,
+              }),
+        deferred,
+      ),
+    ),
     message: rule.message,
     fields: rule.fields ?? {},
     ambiguous: rule.ambiguous ?? false,
@@ -247,6 +256,19 @@ function compileRule(
     credential: rule.credential,
     examples: rule.examples ?? [],
   };
+  for (const stream of ["stdout", "stderr", "output"] as const) {
+    const spec = rule.when[stream];
+    noteGroups(spec);
+    whenUsed(
+      compiled,
+      stream,
+      () =>
+        spec === undefined
+          ? undefined
+          : compileSpec(spec, { ...where, field: `when.${stream}.pattern` }),
+      deferred,
+    );
+  }
   if (
     groups.has("refresh_command") ||
     (rule.fields?.refresh_command !== undefined &&
@@ -305,6 +327,37 @@ function refuseCapturedInCommand(
     `${where.file} › rule ${where.rule} › ${where.field}: {${captured}} is captured from the command's output, which must never choose what authwrap runs; fill it from context (a flag or an environment variable), or put the captured command in hint`,
     { ...where, value: captured },
   );
+}
+
+/**
+ * Sets `target[key]` from `make()`: now, or (deferred) on first read, after which it is a plain
+ * value. Named groups are still collected now for the checks below: only the RegExp waits.
+ */
+function whenUsed<T extends object, K extends keyof T>(
+  target: T,
+  key: K,
+  make: () => T[K],
+  deferred: boolean,
+): T {
+  if (!deferred) {
+    target[key] = make();
+    return target;
+  }
+  Object.defineProperty(target, key, {
+    configurable: true,
+    enumerable: true,
+    get() {
+      const value = make();
+      Object.defineProperty(target, key, {
+        value,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+      return value;
+    },
+  });
+  return target;
 }
 
 function compileSpec(

@@ -20,6 +20,10 @@ export interface RuleFileEntry {
   origin?: RuleOrigin;
   /** Validated and compiled at build time; users' files are compiled whenever they load. */
   builtin?: boolean;
+  /** A built-in file's head only (rules: []): the whole file is read when it is compiled. */
+  head?: boolean;
+  /** Some rule of the file may match an exit code of 0 (for a head, worked out at build time). */
+  exitZero?: boolean;
 }
 
 /** Built-in rule examples, stored apart from the rules so start-up does not parse them. */
@@ -79,8 +83,8 @@ export async function prepareRulesFor(
   sources: RuleSources,
   command: string,
   toolOverride?: string,
-): Promise<(() => ToolRules[]) & { hasProbes: boolean }> {
-  const entries = await readRuleSources(sources);
+): Promise<PreparedRules> {
+  const entries = await readRuleSources(sources, true);
   const tool = chooseTool(
     entries.map((entry) => entry.file),
     command,
@@ -93,8 +97,12 @@ export async function prepareRulesFor(
       file.tool === tool ||
       file.tool === GENERIC_TOOL,
   );
-  const compile = ({ source, file, sha256, origin }: RuleFileEntry) =>
-    compileRuleFile(file, source, { sha256, origin: origin ?? "builtin" });
+  const compile = ({ source, file, sha256, origin, head }: RuleFileEntry) =>
+    compileRuleFile(
+      head ? wholeBuiltinFile(sources.builtinPath, source) : file,
+      source,
+      { sha256, origin: origin ?? "builtin" },
+    );
   const users = new Map(
     needed.filter((entry) => !entry.builtin).map((e) => [e, compile(e)]),
   );
@@ -104,17 +112,53 @@ export async function prepareRulesFor(
       needed.map((entry) => users.get(entry) ?? compile(entry)),
     ));
   // Read off the uncompiled files: whether a proactive check must pick the rules before the run.
-  const hasProbes = needed.some(
-    ({ file }) => file.tool === tool && (file.probes?.length ?? 0) > 0,
+  // Both err on the side of "yes" when layered files disagree: that only compiles them earlier.
+  const ownFiles = needed.filter(({ file }) => file.tool === tool);
+  const hasProbes = ownFiles.some(({ file }) => (file.probes?.length ?? 0) > 0);
+  const hasUnattendedRefresh = ownFiles.some(
+    ({ file, origin }) =>
+      file.refresh_command !== undefined &&
+      file.refresh_interactive !== true &&
+      origin !== "project",
   );
-  return Object.assign(compileAll, { hasProbes });
+  const mayMatchExitZero = needed.some((entry) =>
+    entry.builtin
+      ? entry.exitZero !== false
+      : entry.file.rules.some((rule) =>
+          [rule.when.exit_code].flat().includes(0),
+        ),
+  );
+  return Object.assign(compileAll, {
+    tool,
+    hasProbes,
+    hasUnattendedRefresh,
+    mayMatchExitZero,
+  });
 }
 
-/** Every rule file in layering order, read and validated but not compiled. */
+/** The rules for one command, compiled on the first call; what the wrapper may know before that. */
+export type PreparedRules = (() => ToolRules[]) & {
+  /** The tool whose file names the command (or --tool); undefined: none does. */
+  tool: string | undefined;
+  /** Some rule may match an exit code of 0: a successful call must still be classified. */
+  mayMatchExitZero: boolean;
+  /** The tool's file declares probes. */
+  hasProbes: boolean;
+  /** The tool's file names a re-auth command that needs no person (a proactive refresh may run it). */
+  hasUnattendedRefresh: boolean;
+};
+
+/**
+ * Every rule file in layering order, read and validated but not compiled. With `headsOnly`, the
+ * built-in files are their heads (dist/builtin-rules-index.json), when the build wrote them.
+ */
 export async function readRuleSources(
   sources: RuleSources,
+  headsOnly = false,
 ): Promise<RuleFileEntry[]> {
-  const entries = readPrebuilt(sources.builtinPath);
+  const entries =
+    (headsOnly && readPrebuiltHeads(sources.builtinPath)) ||
+    readPrebuilt(sources.builtinPath);
   // The folders are checked like the files: a folder others can write lets them swap a file in.
   const userFiles: Array<[string, RuleOrigin]> = [
     ...(sources.userDir
@@ -193,14 +237,51 @@ export function listRuleFiles(path: string, mustExist: boolean): string[] {
     .map((name) => join(path, name));
 }
 
-function readPrebuilt(path: string): RuleFileEntry[] {
-  const entries = readJson<RuleFileEntry[]>(path);
+function readPrebuiltHeads(path: string): RuleFileEntry[] | undefined {
+  const heads = readJson<RuleFileEntry[]>(
+    path.replace(/\.json$/, "-index.json"),
+  );
+  if (!heads) return undefined;
+  preparePatterns(path);
+  return heads.map((entry) => ({ ...entry, builtin: true, head: true }));
+}
+
+/** The whole built-in files, read once, on the first that is compiled from its head. */
+let wholeBuiltin: { path: string; files: Map<string, RuleFile> } | undefined;
+
+function wholeBuiltinFile(path: string, source: string): RuleFile {
+  if (wholeBuiltin?.path !== path)
+    wholeBuiltin = {
+      path,
+      files: new Map(readPrebuilt(path).map((e) => [e.source, e.file])),
+    };
+  const file = wholeBuiltin.files.get(source);
+  if (!file)
+    throw new AuthwrapError(
+      "UNREADABLE_FILE",
+      `${path}: no built-in rule file ${source}; run \`npm run build\``,
+      { file: path },
+    );
+  return file;
+}
+
+let patternsPreparedFor: string | undefined;
+
+function preparePatterns(path: string): void {
+  if (patternsPreparedFor === path) return;
+  patternsPreparedFor = path;
   // Missing (an older build): the patterns are rewritten as they compile, only slower.
   usePreparedSources(
-    readJson<Record<string, string>>(
-      path.replace(/\.json$/, "-regexps.json"),
-    ) ?? {},
+    () =>
+      readJson<Record<string, string>>(
+        path.replace(/\.json$/, "-regexps.json"),
+      ) ?? {},
   );
+}
+
+function readPrebuilt(path: string): RuleFileEntry[] {
+  const entries = readJson<RuleFileEntry[]>(path);
+  preparePatterns(path);
   if (!entries)
     throw new AuthwrapError(
       "UNREADABLE_FILE",

@@ -16,11 +16,21 @@ export interface PatternPlace {
  * Keyed by flags and pattern, so a user's identical pattern shares the entry.
  */
 let prepared: Record<string, string> = {};
+/** Reads them on the first pattern built: a call whose command exits 0 builds none. */
+let loadPrepared: (() => Record<string, string>) | undefined;
 /** While set (at build time), every rewritten pattern is recorded here. */
 let recording: Record<string, string> | undefined;
 
-export function usePreparedSources(sources: Record<string, string>): void {
-  prepared = sources;
+export function usePreparedSources(
+  sources: Record<string, string> | (() => Record<string, string>),
+): void {
+  if (typeof sources === "function") {
+    prepared = {};
+    loadPrepared = sources;
+  } else {
+    prepared = sources;
+    loadPrepared = undefined;
+  }
 }
 
 /** Runs `work`, returning with its result the rewritten form of every pattern it built. */
@@ -65,6 +75,10 @@ export function buildRegExp(
     );
   }
   // V8's linear-time engine refuses `i`, so case-insensitivity is spelled out as classes.
+  if (loadPrepared) {
+    prepared = loadPrepared();
+    loadPrepared = undefined;
+  }
   const key = `${flags}/${pattern}`;
   const source =
     prepared[key] ??
