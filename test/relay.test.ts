@@ -1,11 +1,17 @@
 // Large stdout is handed to a worker thread (src/run/relay.ts): the bytes, the classification
 // window, back-pressure, a reader that goes away and a grandchild holding the pipe all behave
 // as on the main thread's relay.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
-import { BIN, createSandbox } from "./helpers/run.js";
+import { BIN, ROOT, createSandbox } from "./helpers/run.js";
 
 const HANDED = /a worker thread relays the rest/;
 const MIB = 1024 * 1024;
@@ -61,6 +67,42 @@ describe("the stdout relay's worker thread", () => {
     // The verdict comes from the last line, which only the worker relayed.
     expect(run.stderr).toMatch(/"code":"UNAUTHENTICATED"/);
   });
+
+  it("a worker that fails (here: a broken install of it) hands the stream back: every byte arrives, nothing hangs", async () => {
+    const sandbox = createSandbox();
+    const big = bigFile(sandbox.dir, 20);
+    // A copy of the package whose worker throws as it loads.
+    const copy = join(sandbox.dir, "pkg");
+    mkdirSync(copy);
+    for (const part of ["bin", "dist", "package.json"])
+      cpSync(join(ROOT, part), join(copy, part), { recursive: true });
+    writeFileSync(
+      join(copy, "dist", "relay-worker.cjs"),
+      'throw new Error("a broken relay worker");\n',
+    );
+    const run = await execa(
+      "sh",
+      [
+        "-c",
+        `"${process.execPath}" "${join(copy, "bin", "authwrap")}" -v -- cat "${big}" | cat`,
+      ],
+      {
+        env: sandbox.env,
+        extendEnv: false,
+        reject: false,
+        stdin: "ignore",
+        encoding: "buffer",
+        stripFinalNewline: false,
+        timeout: 30_000,
+      },
+    );
+    const stderr = Buffer.from(run.stderr).toString();
+    expect(run.timedOut).toBe(false);
+    expect(run.exitCode).toBe(0);
+    expect(stderr).toMatch(/stdout relay: error .*broken relay worker/);
+    expect(stderr).toMatch(/the main thread relays the rest/);
+    expect(Buffer.compare(Buffer.from(run.stdout), readFileSync(big))).toBe(0);
+  }, 60_000);
 
   it("still shows a line as it comes", async () => {
     const sandbox = createSandbox();

@@ -122,12 +122,15 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
   let stdoutSeen = 0;
   let waitingDrain = false;
   let worker: RelayWorker | undefined;
+  // The worker failed (could not start, ran out of memory): the main thread relays the rest.
+  let workerFailed = false;
   const workerAllowed =
     !data && !pair && stdoutSink !== undefined && fdOf(stdoutSink) === 1;
   const maybeHandOff = (): boolean => {
     if (
       !workerAllowed ||
       worker ||
+      workerFailed ||
       outputClosed ||
       waitingDrain ||
       stdoutSeen < HANDOFF_BYTES ||
@@ -139,7 +142,11 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
       return false;
     const handle = (
       childStdout as unknown as {
-        _handle?: { fd?: number; readStop?: () => number };
+        _handle?: {
+          fd?: number;
+          readStop?: () => number;
+          readStart?: () => number;
+        };
       }
     )._handle;
     if (typeof handle?.fd !== "number" || handle.fd < 0 || !handle.readStop)
@@ -164,6 +171,14 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
       stdoutWindow.skip(result.total - result.tail.length);
       stdoutWindow.push(result.tail);
       if (result.outcome === "epipe") onCallerGone();
+      else if (result.outcome.startsWith("error")) {
+        // Nobody would read the child's stdout again, and a child blocked writing never exits.
+        workerFailed = true;
+        worker = undefined;
+        target.log?.("stdout relay: the main thread relays the rest");
+        handle.readStart?.();
+        childStdout.resume();
+      }
     });
     return true;
   };
@@ -212,7 +227,8 @@ export async function runAttempt(target: RunTarget): Promise<Attempt> {
         drainPipes([child.stderr], stopDrain.signal),
       ]);
       clearTimeout(limit);
-      childStdout?.destroy();
+      if (workerFailed) await drainPipes([childStdout], stopDrain.signal);
+      else childStdout?.destroy();
     } else await drainPipes([childStdout, child.stderr], stopDrain.signal);
   } else pair?.ours.destroy();
   removeSignals();
