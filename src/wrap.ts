@@ -423,12 +423,15 @@ export async function wrapCommand(
   if (
     !verdict &&
     attempts.at(-1)?.exitCode === 0 &&
-    prepared.hasProbes !== false &&
-    probesOf().length > 0
+    prepared.hasProbes !== false
   ) {
-    // It worked: remember this credential (its salted fingerprint) so a later bare 401 can be settled.
+    // It worked: remember this credential (its salted fingerprint) so a later bare 401 can be
+    // settled. At most every 10 minutes: one stat in between, and no rule compiled for it.
     const reauthRan = ran !== null && !ran.skipped && ran.exitCode === 0;
-    if (reauthRan || isSeenStale(io.stateDir, pick().tool)) {
+    if (
+      (reauthRan || isSeenStale(io.stateDir, toolName())) &&
+      probesOf().length > 0
+    ) {
       const { recordSuccess } = await import("./credential/inspect.js");
       await recordSuccess(credentialInput());
     }
