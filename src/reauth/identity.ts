@@ -47,6 +47,11 @@ export async function readIdentity(
   const ran = await runBounded(target.command, {
     ...target.env,
     AUTHWRAP_CONTEXT: "identity",
+    // A who-am-I must never ask anything: the CLIs' own switches, beside no stdin and no terminal.
+    GH_PROMPT_DISABLED: "1",
+    GIT_TERMINAL_PROMPT: "0",
+    CLOUDSDK_CORE_DISABLE_PROMPTS: "1",
+    AWS_PAGER: "",
   });
   if ("error" in ran) return { error: `${shown} ${ran.error}` };
   const identity = identityOf(ran.stdout, target.probe.match);
@@ -61,8 +66,8 @@ export async function readIdentity(
 
 /**
  * Through the shell, no stdin, stdout kept up to OUTPUT_LIMIT, stderr dropped (a who-am-I's
- * complaints are not ours to print). In a process group of its own, so a time-out stops
- * whatever the shell started. node:child_process, not execa: this stays a small lazy module.
+ * complaints are not ours to print). In a session of its own (no controlling terminal to prompt
+ * on), so a time-out stops whatever the shell started. node:child_process, not execa: this stays a small lazy module.
  */
 function runBounded(
   command: string,
