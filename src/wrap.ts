@@ -2,6 +2,7 @@
 import { now } from "./run/clock.js";
 import type { Readable, Writable } from "node:stream";
 import { classifyAttempt, type CommandFacts } from "./classify/classify.js";
+import { isErrorDocument } from "./classify/document.js";
 import { processVerdict } from "./classify/process.js";
 import { isSeenStale } from "./credential/stamp.js";
 import { proactiveCommandOf, toolIdentityCommand } from "./reauth/proactive.js";
@@ -215,8 +216,13 @@ export async function wrapCommand(
     // Not started, or killed: the process says what happened, no rule is asked.
     if (attempt.spawnError || attempt.signal || attempt.exitCode === null)
       return processVerdict(attempt);
-    // A success no rule can turn into a failure: the rules need not even be compiled.
-    if (attempt.exitCode === 0 && prepared.mayMatchExitZero === false) {
+    // A success no rule can turn into a failure: the rules need not even be compiled. (Unless
+    // its whole stdout is a service's error document: an HTTP client's 401 body, document.ts.)
+    if (
+      attempt.exitCode === 0 &&
+      prepared.mayMatchExitZero === false &&
+      !isErrorDocument(attempt.stdout)
+    ) {
       io.log(
         `tool ${toolName()}: its rules were not needed (none matches exit 0)`,
       );

@@ -6,6 +6,7 @@
 // look-alike, which beats a stated invalid/missing credential, a named permission, a status code
 // and, last, loose words. Ties go to the tool's own file, then the vocabularies it uses.
 import { EVIDENCE_KINDS, isAuthCode } from "../codes.js";
+import { isErrorDocument } from "./document.js";
 import { parseJsonDocs, readJsonPath, type JsonDoc } from "./json.js";
 import { normalizeOutput } from "./normalize.js";
 import { GENERIC_TOOL } from "../rules/select.js";
@@ -20,6 +21,11 @@ export interface ClassifyInput {
   exitCode: number;
   stdout: OutputText;
   stderr: OutputText;
+}
+
+/** Exit 0, and stdout is a service's error document (document.ts): read for an auth verdict only. */
+function readsSuccessBody(input: ClassifyInput): boolean {
+  return input.exitCode === 0 && isErrorDocument(input.stdout);
 }
 
 /** What rules may read about the command besides its output: name, tool, flags and env (templates). */
@@ -67,6 +73,8 @@ export function classifyAttempt(
   context: CommandFacts,
 ): Verdict | null {
   enableLinearFallback();
+  const body = readsSuccessBody(input);
+  if (input.exitCode === 0 && !body && !sets.some(hasExitZeroRule)) return null;
   const docs = lazyDocs(input);
   const stdout = normalizeOutput(input.stdout.text);
   const stderr = normalizeOutput(input.stderr.text);
@@ -85,7 +93,7 @@ export function classifyAttempt(
     texts.lower = lower ?? "";
     for (const rule of set.rules) {
       order++;
-      const match = matchRule(rule, input.exitCode, texts, docs);
+      const match = matchRule(rule, input.exitCode, texts, docs, body);
       if (match)
         candidates.push({
           rule,
@@ -96,6 +104,14 @@ export function classifyAttempt(
         });
     }
   }
+  // On exit 0 only an auth verdict stands: a rate limit or a 404 body is still the command's success.
+  if (input.exitCode === 0)
+    for (let i = candidates.length - 1; i >= 0; i--)
+      if (
+        !isAuthCode(candidates[i]!.rule.code) &&
+        !candidates[i]!.rule.exitCodes?.includes(0)
+      )
+        candidates.splice(i, 1);
   if (candidates.length === 0) {
     if (input.exitCode === 0) return null;
     return {
@@ -138,15 +154,27 @@ interface RuleMatch {
   evidence?: string;
 }
 
+function hasExitZeroRule(set: ToolRules): boolean {
+  return set.rules.some((rule) => rule.exitCodes?.includes(0));
+}
+
 /** Returns captured named groups and the matched text when every condition holds. */
 function matchRule(
   rule: CompiledRule,
   exitCode: number,
   texts: Texts,
   docs: LazyDocs,
+  successBody: boolean,
 ): RuleMatch | undefined {
-  // A successful exit becomes a failure only when a rule lists exit code 0 on purpose.
-  if (exitCode === 0 && !rule.exitCodes?.includes(0)) return undefined;
+  // A successful exit becomes a failure only when a rule lists exit code 0 on purpose, or when
+  // the whole stdout is a service's error document and the rule names no exit codes (a
+  // vocabulary's or generic words: the service's, whichever client printed them).
+  if (
+    exitCode === 0 &&
+    !rule.exitCodes?.includes(0) &&
+    !(successBody && !rule.exitCodes)
+  )
+    return undefined;
   if (rule.exitCodes && !rule.exitCodes.includes(exitCode)) return undefined;
   const groups: Record<string, string> = {};
   let evidence: string | undefined;
