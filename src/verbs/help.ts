@@ -77,6 +77,7 @@ credential expired, is not run again for 60 s in an agent or CI run; at a termin
 Exit codes:
   0    success                       10   credentials expired (re-auth + retry did not fix it)
   8    unauthenticated or denied     1    the command itself exited 8 or 10 for its own reasons
+       (also IDENTITY_CHANGED: the re-auth logged in as another account, and nothing was retried)
   2    usage or rule-file error      126  command not executable   127  command not found
   128+N  the command was killed by signal N, or authwrap was interrupted by it (INTERRUPTED)
   70   authwrap's own fault (INTERNAL_ERROR); any other code is the command's own
