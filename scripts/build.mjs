@@ -178,7 +178,17 @@ try {
     JSON.stringify(
       rules.map(({ source, file }) => ({
         source,
-        file: { ...file, rules: [] },
+        // Only what prepareRulesFor reads before the command runs (rules/load.ts).
+        file: {
+          version: file.version,
+          tool: file.tool,
+          kind: file.kind,
+          commands: file.commands,
+          probes: file.probes,
+          refresh_command: file.refresh_command,
+          refresh_interactive: file.refresh_interactive,
+          rules: [],
+        },
         exitZero: file.rules.some((rule) =>
           [rule.when.exit_code].flat().includes(0),
         ),
