@@ -26,6 +26,8 @@ describe("what counts as a service's error document", () => {
       '{"error":{"code":401,"message":"Request had invalid authentication credentials.","status":"UNAUTHENTICATED"}}',
       '{"message":"Bad credentials","documentation_url":"https://docs.github.com/rest"}',
       '{"statusCode":403,"message":"Forbidden"}',
+      // GitHub GraphQL: HTTP 200, data beside a FORBIDDEN error.
+      '{"data":{"repository":null},"errors":[{"type":"FORBIDDEN","message":"Resource not accessible by integration"}]}',
       "<?xml version='1.0' encoding='UTF-8'?><Error><Code>AccessDenied</Code><Message>Access denied.</Message></Error>",
       '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>ExpiredToken</Code></Error></ErrorResponse>',
       // A browser's rendering of a Status: not strict JSON.
@@ -39,6 +41,8 @@ describe("what counts as a service's error document", () => {
       '{"user":"dev"}',
       '{"kind":"Status","status":"Success","code":200}',
       '{"error":null,"data":[1,2]}',
+      '{"data":{"viewer":{"login":"dev"}},"errors":[]}',
+      '{"result":"ok","error":{}}',
       "GET /v1/me 401 Unauthorized\nGET /v1/me 200 OK\n",
       '[{"error":"x"}]',
       "",

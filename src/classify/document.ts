@@ -37,7 +37,11 @@ function isJsonError(text: string): boolean {
   if (!body || typeof body !== "object" || Array.isArray(body)) return false;
   const record = body as Record<string, unknown>;
   if (record.kind === "Status") return record.status === "Failure";
-  if (ERROR_KEYS.some((key) => Object.hasOwn(record, key) && record[key]))
+  if (
+    ERROR_KEYS.some(
+      (key) => Object.hasOwn(record, key) && isPresent(record[key]),
+    )
+  )
     return true;
   // GitHub's REST errors: a message and the documentation URL, nothing else of substance.
   if (
@@ -48,4 +52,11 @@ function isJsonError(text: string): boolean {
   return [record.code, record.status, record.statusCode].some(
     (value) => typeof value === "number" && value >= 400 && value < 600,
   );
+}
+
+/** `"errors": []`, `"error": {}` or `null` beside data is a success that says "no errors". */
+function isPresent(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length > 0;
+  if (value && typeof value === "object") return Object.keys(value).length > 0;
+  return Boolean(value);
 }
