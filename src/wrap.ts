@@ -97,7 +97,15 @@ export async function wrapCommand(
   // A command still running after COMPILE_AFTER_MS gets its rules compiled meanwhile, on the other
   // core; one that succeeds sooner (`true`, a cached answer) never needs them (judge below).
   const compileSoon = () => {
-    if (!picked) setTimeout(pick, COMPILE_AFTER_MS).unref();
+    if (picked) return;
+    setTimeout(() => {
+      try {
+        pick();
+      } catch {
+        // Reported where the rules are needed (judge), through the run's own error path: a
+        // timer's exception would bypass it (and, for the library, reach the host process).
+      }
+    }, COMPILE_AFTER_MS).unref();
   };
   /** The tool's name without compiling the rules when they were not needed. */
   const toolName = () =>

@@ -1,6 +1,14 @@
 // The wrapper end to end: the compiled bin/authwrap around the demo CLI and small fakes.
-import { readFileSync, existsSync, writeFileSync, mkdirSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
+import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import {
   ROOT,
@@ -427,7 +435,7 @@ describe("authwrap -- <cmd>", () => {
 
   it("`authwrap -- yes | head -1` ends at once without a stack trace", async () => {
     const sandbox = createSandbox();
-    const { execa } = await import("execa");
+
     const result = await execa(
       "sh",
       ["-c", `"${process.execPath}" "${ROOT}/bin/authwrap" -- yes | head -1`],
@@ -569,7 +577,6 @@ describe("authwrap --version and --help", () => {
 
 describe("at a terminal", () => {
   const inTerminal = async (args: string) => {
-    const { execa } = await import("execa");
     const sandbox = createSandbox({ TERM: "xterm" });
     // stdin a pipe left open until the end: at its end `script` types an end-of-file character.
     const run = execa(
@@ -612,7 +619,6 @@ describe("at a terminal", () => {
 
 describe("the human line at a terminal", () => {
   const inPty = async (command: string, env: Record<string, string>) => {
-    const { execa } = await import("execa");
     const sandbox = createSandbox(env);
     const run = execa(
       "script",
@@ -717,6 +723,40 @@ describe("a command that exits 0", () => {
     expect(parseEnvelope(result.stdout).error).toMatchObject({
       code: "PERMISSION_DENIED",
       rule: `${join(rules, "partial.yaml")}#denied-on-success`,
+    });
+  });
+
+  it("a broken install (the built-in rules' file gone, their index left): a success still succeeds, a failure is an UNREADABLE_FILE envelope, never a crash of the library's host", async () => {
+    const sandbox = createSandbox();
+    const copy = join(sandbox.dir, "pkg");
+    mkdirSync(copy);
+    for (const part of ["bin", "dist", "package.json"])
+      cpSync(join(ROOT, part), join(copy, part), { recursive: true });
+    rmSync(join(copy, "dist", "builtin-rules.json"));
+    const bin = join(copy, "bin", "authwrap");
+    const ok = await execa(process.execPath, [bin, "--json", "--", "true"], {
+      env: sandbox.env,
+      extendEnv: false,
+      reject: false,
+    });
+    expect(ok.exitCode).toBe(0);
+    // Through the library, which installs no process handlers: the command runs past the 5 ms
+    // after which its rules are compiled alongside it, then fails. The fault must come back as
+    // the envelope, not as an exception thrown from a timer into the host process.
+    const library = await execa(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        `import { run } from ${JSON.stringify(join(copy, "dist", "index.js"))};
+const envelope = await run(["sh", "-c", "sleep 0.1; exit 3"]);
+console.log(JSON.stringify(envelope.error));`,
+      ],
+      { env: sandbox.env, extendEnv: false, reject: false },
+    );
+    expect(library.exitCode, library.stderr).toBe(0);
+    expect(JSON.parse(library.stdout)).toMatchObject({
+      code: "UNREADABLE_FILE",
     });
   });
 });
