@@ -481,7 +481,7 @@ describe.skipIf(!ghInstalled && !REQUIRED)(
       existsSync(logFile)
         ? readFileSync(logFile, "utf8").trim().split("\n").length
         : 0;
-    const gh = (options: string[]) =>
+    const gh = (options: string[], extraEnv: Record<string, string> = {}) =>
       runAuthwrap(
         [
           "--json",
@@ -493,7 +493,12 @@ describe.skipIf(!ghInstalled && !REQUIRED)(
           "github.test",
           "user",
         ],
-        { dir, env, demoHome: dir, refreshCount: () => 0 },
+        {
+          dir,
+          env: { ...env, ...extraEnv },
+          demoHome: dir,
+          refreshCount: () => 0,
+        },
       );
 
     it("(b) seen working, now refused → CREDENTIALS_EXPIRED (inferred) → re-auth + retry", async () => {
@@ -533,6 +538,10 @@ describe.skipIf(!ghInstalled && !REQUIRED)(
       expect(result.exitCode).toBe(8);
       expect(envelope.error?.code).toBe("UNAUTHENTICATED");
       expect(envelope.meta).toMatchObject({ ambiguous: true, reauth: null });
+      // Ambiguous because the probed token was never seen working, not because nothing was probed.
+      expect(envelope.meta.evidence).toEqual([
+        `the credential in ${hosts} (github.test) states no expiry and was never seen to work`,
+      ]);
       expect(logins()).toBe(0);
     }, 60_000);
 
@@ -540,24 +549,10 @@ describe.skipIf(!ghInstalled && !REQUIRED)(
       fresh("ghu_bogus000000000000000000000000000000");
       const token = "ghu_validE1aaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
       const withToken = {
-        ...env,
         GH_TOKEN: "ghu_bogus111111111111111111111111111111",
         GH_ENTERPRISE_TOKEN: token,
       };
-      const call = (options: string[]) =>
-        runAuthwrap(
-          [
-            "--json",
-            ...options,
-            "--",
-            "gh",
-            "api",
-            "--hostname",
-            "github.test",
-            "user",
-          ],
-          { dir, env: withToken, demoHome: dir, refreshCount: () => 0 },
-        );
+      const call = (options: string[]) => gh(options, withToken);
       const works = await call([]);
       expect(works.exitCode, String(works.stderr)).toBe(0);
       writeFileSync(revoked, `${token}\n`);
